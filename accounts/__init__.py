@@ -1,0 +1,1 @@
+"""Identity: organisations, users, roles, authentication and the access policy."""

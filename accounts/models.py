@@ -1,0 +1,116 @@
+"""Organisations (企业, 依托单位, 高校/院所, 园区…) and users with their roles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import field_validator
+from sqlmodel import Field, SQLModel
+
+from core.clock import now
+from core.creditcode import validate_credit_code
+
+
+class Role(StrEnum):
+    sme = "sme"
+    engineer = "engineer"
+    center = "center"
+    city = "city"
+    province = "province"
+    expert = "expert"
+    admin = "admin"
+
+
+ROLE_LABELS = {
+    Role.sme: "企业",
+    Role.engineer: "共享工程师",
+    Role.center: "中心运营",
+    Role.city: "市州工信局",
+    Role.province: "省工信厅",
+    Role.expert: "评审专家",
+    Role.admin: "平台管理员",
+}
+
+
+class OrgKind(StrEnum):
+    enterprise = "enterprise"  # 企业
+    host = "host"  # 依托单位
+    university = "university"  # 高校
+    institute = "institute"  # 科研院所
+    park = "park"  # 园区
+    association = "association"  # 行业组织
+    government = "government"  # 政府部门
+
+
+ORG_KIND_LABELS = {
+    OrgKind.enterprise: "企业",
+    OrgKind.host: "依托单位",
+    OrgKind.university: "高校",
+    OrgKind.institute: "科研院所",
+    OrgKind.park: "产业园区",
+    OrgKind.association: "行业组织",
+    OrgKind.government: "政府部门",
+}
+
+
+class OrganisationBase(SQLModel):
+    name: str = Field(max_length=120, index=True, unique=True)
+    kind: str = Field(default=OrgKind.enterprise, max_length=20)
+    credit_code: str | None = Field(default=None, max_length=18, unique=True)
+    region: str | None = Field(default=None, max_length=20)  # 市州, e.g. 长沙市
+    county: str | None = Field(default=None, max_length=30)
+    industry: str | None = Field(default=None, max_length=60)
+    size: str | None = Field(default=None, max_length=10)  # 大型/中型/小型/微型
+
+
+class Organisation(OrganisationBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=now)
+
+
+class OrganisationCreate(OrganisationBase):
+    @field_validator("credit_code")
+    @classmethod
+    def _check_code(cls, value: str | None) -> str | None:
+        return validate_credit_code(value) if value else None
+
+
+class UserBase(SQLModel):
+    username: str = Field(max_length=64, index=True, unique=True)
+    display_name: str = Field(default="", max_length=60)
+    role: str = Field(max_length=12, index=True)
+    email: str | None = Field(default=None, max_length=120)
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
+    center_id: int | None = Field(default=None, foreign_key="center.id", index=True)
+    engineer_id: int | None = Field(default=None, foreign_key="engineer.id", index=True, unique=True)
+    region: str | None = Field(default=None, max_length=20)  # a city bureau's 市州
+
+
+class User(UserBase, table=True):
+    __tablename__ = "app_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    password_hash: str = Field(max_length=255)
+    is_active: bool = True
+    token_version: int = 0  # bumped on password change: old tokens die
+    failed_logins: int = 0
+    locked_until: datetime | None = None
+    digest_daily: bool = False  # notifications as one daily e-mail
+    created_at: datetime = Field(default_factory=now)
+    last_login_at: datetime | None = None
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(Role(self.role), self.role)
+
+
+class UserPublic(SQLModel):
+    id: int
+    username: str
+    display_name: str
+    role: str
+    organisation_id: int | None
+    center_id: int | None
+    engineer_id: int | None
+    region: str | None

@@ -1,0 +1,1 @@
+"""Engineer Collaborative Innovation Centers: pools, resources, evaluation."""

@@ -1,0 +1,1 @@
+"""Shared foundation: settings, database sessions, errors, clock."""

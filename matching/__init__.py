@@ -1,0 +1,1 @@
+"""Hybrid matcher: lexical, dense (FAISS) and structured channels, fused."""
