@@ -1,4 +1,4 @@
-"""Time in one place: naive UTC in the database, Asia/Shanghai for people."""
+"""Time in one place: aware UTC in the database, Asia/Shanghai for people."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ CHINA = timezone(timedelta(hours=8))
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+    return datetime.now(timezone.utc).replace(microsecond=0)
 
 
 def today() -> date:
@@ -17,11 +17,16 @@ def today() -> date:
 
 
 def to_china(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=timezone.utc).astimezone(CHINA)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(CHINA)
+
+
+def china_midnight(day: date) -> datetime:
+    """The UTC instant at which a Chinese calendar day starts."""
+    return datetime(day.year, day.month, day.day, tzinfo=CHINA).astimezone(timezone.utc)
 
 
 def year_bounds(year: int) -> tuple[datetime, datetime]:
-    """Naive-UTC bounds of a calendar year in China time."""
-    start = datetime(year, 1, 1, tzinfo=CHINA).astimezone(timezone.utc).replace(tzinfo=None)
-    end = datetime(year + 1, 1, 1, tzinfo=CHINA).astimezone(timezone.utc).replace(tzinfo=None)
-    return start, end
+    """UTC bounds [start, end) of a calendar year in China time."""
+    return china_midnight(date(year, 1, 1)), china_midnight(date(year + 1, 1, 1))

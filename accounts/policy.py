@@ -1,0 +1,165 @@
+"""Who may do what: every role and ownership rule in one place.
+
+Routes call `require(policy.can_x(user, obj))`; templates only receive what
+these functions allowed. Objects are duck-typed so this module imports no
+domain tables and every domain can use it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from accounts.models import Role, User
+from core.errors import Forbidden, Unauthorized
+
+
+def require(allowed: bool, message: str = "无权执行此操作") -> None:
+    if not allowed:
+        raise Forbidden(message)
+
+
+def require_user(user: User | None) -> User:
+    if user is None:
+        raise Unauthorized("请先登录")
+    return user
+
+
+def is_role(user: User | None, *roles: str) -> bool:
+    return user is not None and user.role in roles
+
+
+def is_admin(user: User | None) -> bool:
+    return is_role(user, Role.admin)
+
+
+def is_government(user: User | None) -> bool:
+    return is_role(user, Role.city, Role.province, Role.admin)
+
+
+# ---------------------------------------------------------------- challenges
+
+def can_post_challenge(user: User | None) -> bool:
+    return is_role(user, Role.sme) and user.organisation_id is not None or is_admin(user)
+
+
+def owns_challenge(user: User | None, challenge: Any) -> bool:
+    return is_role(user, Role.sme) and user.organisation_id == challenge.company_id
+
+
+def hosts_challenge(user: User | None, challenge: Any) -> bool:
+    return is_role(user, Role.center) and challenge.center_id is not None and user.center_id == challenge.center_id
+
+
+def can_edit_challenge(user: User | None, challenge: Any) -> bool:
+    """The firm edits its own; the hosting center helps with the brief (政府助题)."""
+    return owns_challenge(user, challenge) or hosts_challenge(user, challenge) or is_admin(user)
+
+
+def can_see_challenge(user: User | None, challenge: Any) -> bool:
+    """Whether the challenge exists for this user at all (drafts are private)."""
+    if challenge.status == "draft":
+        return can_edit_challenge(user, challenge)
+    return True
+
+
+def can_see_challenge_details(user: User | None, challenge: Any, *, nda_signed: bool = False, invited: bool = False) -> bool:
+    """Invite-only challenges open their details after the engineer's NDA."""
+    if not can_see_challenge(user, challenge):
+        return False
+    if challenge.visibility != "invite":
+        return True
+    if can_edit_challenge(user, challenge) or is_government(user):
+        return True
+    return is_role(user, Role.engineer) and nda_signed
+
+
+def can_bid(user: User | None) -> bool:
+    return is_role(user, Role.engineer) and user.engineer_id is not None
+
+
+def can_answer_consultation(user: User | None) -> bool:
+    return can_bid(user)
+
+
+def can_manage_bids(user: User | None, challenge: Any) -> bool:
+    """Award, shortlist, reject: the firm that posted the challenge."""
+    return owns_challenge(user, challenge) or is_admin(user)
+
+
+def can_withdraw_bid(user: User | None, bid: Any) -> bool:
+    return is_role(user, Role.engineer) and user.engineer_id == bid.engineer_id
+
+
+def can_see_bid(user: User | None, bid: Any, challenge: Any) -> bool:
+    return can_withdraw_bid(user, bid) or can_manage_bids(user, challenge) or hosts_challenge(user, challenge)
+
+
+# ---------------------------------------------------------------- collaborations
+
+def is_lead(user: User | None, collaboration: Any) -> bool:
+    return is_role(user, Role.engineer) and user.engineer_id == collaboration.lead_engineer_id
+
+
+def is_team_member(user: User | None, member_ids: set[int]) -> bool:
+    return is_role(user, Role.engineer) and user.engineer_id in member_ids
+
+
+def can_deliver(user: User | None, collaboration: Any) -> bool:
+    return is_lead(user, collaboration)
+
+
+def can_accept(user: User | None, challenge: Any) -> bool:
+    """车间验题: the firm that posted the challenge verifies the delivery."""
+    return owns_challenge(user, challenge)
+
+
+def can_see_collaboration(user: User | None, collaboration: Any, challenge: Any, member_ids: set[int]) -> bool:
+    return (
+        is_team_member(user, member_ids)
+        or is_lead(user, collaboration)
+        or owns_challenge(user, challenge)
+        or (is_role(user, Role.center) and user.center_id in {collaboration.center_id, challenge.center_id})
+        or is_admin(user)
+    )
+
+
+def can_resolve_dispute(user: User | None, collaboration: Any, challenge: Any) -> bool:
+    return (
+        is_role(user, Role.center) and user.center_id in {collaboration.center_id, challenge.center_id}
+    ) or is_admin(user)
+
+
+# ---------------------------------------------------------------- centers
+
+def can_manage_center(user: User | None, center: Any) -> bool:
+    return (is_role(user, Role.center) and user.center_id == center.id) or is_admin(user)
+
+
+def can_oversee_center(user: User | None, center: Any) -> bool:
+    """Read a center's indicators, reports and evidence."""
+    if can_manage_center(user, center) or is_role(user, Role.province, Role.expert):
+        return True
+    return is_role(user, Role.city) and user.region == center.city
+
+
+def can_review_city(user: User | None, center: Any) -> bool:
+    return is_role(user, Role.city) and user.region == center.city
+
+
+def can_review_province(user: User | None) -> bool:
+    return is_role(user, Role.province, Role.admin)
+
+
+def can_score(user: User | None) -> bool:
+    return is_role(user, Role.expert)
+
+
+def can_see_engineer_private(user: User | None, engineer: Any, center_ids: set[int]) -> bool:
+    """Contact data and load: the engineer, operators of the engineer's centers, admins."""
+    if is_role(user, Role.engineer) and user.engineer_id == engineer.id:
+        return True
+    return (is_role(user, Role.center) and user.center_id in center_ids) or is_admin(user)
+
+
+def can_administer(user: User | None) -> bool:
+    return is_admin(user)

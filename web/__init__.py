@@ -1,0 +1,1 @@
+"""The composed application: FastAPI app, templates, static assets, CLI."""

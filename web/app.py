@@ -1,0 +1,169 @@
+"""Compose the application: middleware, error handlers, routers, static files."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import text
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from core.db import get_engine
+from core.errors import AppError
+from core.settings import get_settings
+from core.templating import add_context_hook, render
+from web.nav import nav_context
+
+log = logging.getLogger("xiechuang")
+STATIC = Path(__file__).parent / "static"
+# Each domain contributes a JSON router and a page router when it has them.
+DOMAINS = ["accounts", "marketplace", "matching", "centers", "web"]
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; "
+    "object-src 'none'"
+)
+DOCS_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace(
+    "style-src 'self'", "style-src 'self' 'unsafe-inline'"
+)
+
+
+def wants_json(request: Request) -> bool:
+    path = request.url.path
+    return path.startswith("/api/") or path in {"/healthz", "/openapi.json"} or (
+        "application/json" in request.headers.get("accept", "") and "text/html" not in request.headers.get("accept", "")
+    )
+
+
+def _error_response(request: Request, status: int, body: dict) -> Response:
+    if wants_json(request):
+        return JSONResponse(body, status_code=status)
+    if status == 401 and not request.headers.get("hx-request"):
+        from fastapi.responses import RedirectResponse
+
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    return render(request, "error.html", {"status": status, "message": body.get("detail", "")},
+                  block="content" if request.headers.get("hx-request") else None, status_code=status)
+
+
+FIELD_MESSAGES = {
+    "missing": "必填项未填写",
+    "string_too_short": "内容过短",
+    "string_too_long": "内容过长",
+    "int_parsing": "应为整数",
+    "float_parsing": "应为数字",
+    "decimal_parsing": "应为数字",
+    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_parsing": "日期格式应为 YYYY-MM-DD",
+    "greater_than_equal": "数值过小",
+    "less_than_equal": "数值过大",
+    "literal_error": "取值不在允许范围内",
+    "enum": "取值不在允许范围内",
+    "json_invalid": "JSON 格式错误",
+    "model_attributes_type": "请求体应为 JSON 对象",
+    "dict_type": "请求体应为 JSON 对象",
+    "list_type": "应为列表",
+    "bool_parsing": "应为布尔值",
+    "value_error": "取值无效",
+}
+
+
+def validation_body(exc: RequestValidationError) -> dict:
+    errors = []
+    for err in exc.errors():
+        loc = [str(part) for part in err.get("loc", ()) if part not in ("body", "query", "path", "form")]
+        message = FIELD_MESSAGES.get(err.get("type", ""), "取值无效")
+        if err.get("type") == "value_error" and err.get("msg"):
+            message = str(err["msg"]).removeprefix("Value error, ")
+        errors.append({"field": ".".join(loc) or "body", "message": message})
+    first = errors[0] if errors else {"field": "body", "message": "请求无效"}
+    return {"detail": f"{first['field']}: {first['message']}", "field": first["field"], "errors": errors}
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    settings = get_settings()
+    settings.resolved_secret()  # production refuses to start without a real secret
+    for module_name in DOMAINS:
+        module = _optional(module_name + ".lifespan")
+        if module and hasattr(module, "startup"):
+            module.startup(app)
+    yield
+
+
+def _optional(name: str):
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name and name.startswith(exc.name):
+            return None
+        raise
+
+
+def create_app() -> FastAPI:
+    settings = get_settings()
+    app = FastAPI(title="协创 Xiechuang API", version="0.1.0", lifespan=lifespan,
+                  description="工程师协同创新中心协作平台 JSON API")
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.resolved_secret(),
+        session_cookie="xc_session",
+        max_age=settings.session_max_age,
+        same_site="lax",
+        https_only=settings.secure_cookies or settings.mode == "production",
+    )
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        docs = request.url.path in {"/docs", "/redoc"}
+        response.headers.setdefault("Content-Security-Policy", DOCS_CSP if docs else CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        return response
+
+    @app.exception_handler(AppError)
+    async def app_error(request: Request, exc: AppError):
+        return _error_response(request, exc.status, exc.as_dict())
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError):
+        return _error_response(request, 422, validation_body(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        messages = {404: "页面不存在", 405: "不支持的请求方法"}
+        return _error_response(request, exc.status_code, {"detail": messages.get(exc.status_code, str(exc.detail))})
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return _error_response(request, 500, {"detail": "服务器内部错误，已记录，请稍后重试"})
+
+    @app.get("/healthz", tags=["system"])
+    def healthz():
+        try:
+            with get_engine().connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception:  # the database is down or restarting
+            return JSONResponse({"status": "unavailable"}, status_code=503)
+        return {"status": "ok"}
+
+    add_context_hook(nav_context)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for module_name in DOMAINS:
+        for part in ("router", "pages"):
+            module = _optional(f"{module_name}.{part}")
+            if module is not None and hasattr(module, "router"):
+                app.include_router(module.router)
+    return app
