@@ -23,8 +23,18 @@ from web.nav import nav_context
 
 log = logging.getLogger("xiechuang")
 STATIC = Path(__file__).parent / "static"
-# Each domain contributes a JSON router and a page router when it has them.
 DOMAINS = ["accounts", "marketplace", "matching", "centers", "web"]
+# Modules whose `router` the app includes, when present (JSON API first, then pages).
+ROUTER_MODULES = [
+    "accounts.router", "accounts.pages",
+    "marketplace.router", "marketplace.consult_router", "marketplace.inbox_router",
+    "matching.router",
+    "centers.router", "centers.gov_router",
+    "marketplace.pages", "marketplace.consult_pages", "marketplace.inbox_pages", "marketplace.workspace_pages",
+    "matching.pages",
+    "centers.pages", "centers.gov_pages", "centers.report_pages",
+    "web.pages", "web.admin_pages",
+]
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -161,9 +171,8 @@ def create_app() -> FastAPI:
 
     add_context_hook(nav_context)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module_name in DOMAINS:
-        for part in ("router", "pages"):
-            module = _optional(f"{module_name}.{part}")
-            if module is not None and hasattr(module, "router"):
-                app.include_router(module.router)
+    for module_name in ROUTER_MODULES:
+        module = _optional(module_name)
+        if module is not None:
+            app.include_router(module.router)
     return app
