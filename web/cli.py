@@ -75,6 +75,30 @@ def user_create(
         emit({"id": user.id, "username": user.username, "role": user.role})
 
 
+@app.command("backup")
+def backup_cmd(target: Annotated[str, typer.Argument(help="备份文件路径")]) -> None:
+    """Back up the database (SQLite online backup, or pg_dump)."""
+    from pathlib import Path
+
+    from core.backup import backup
+    from core.settings import get_settings
+
+    path = backup(get_settings().database_url, Path(target))
+    emit({"backup": str(path), "bytes": path.stat().st_size})
+
+
+@app.command("restore")
+def restore_cmd(source: Annotated[str, typer.Argument(help="备份文件路径")]) -> None:
+    """Restore the database from a backup (stop the app first)."""
+    from pathlib import Path
+
+    from core.backup import restore
+    from core.settings import get_settings
+
+    restore(get_settings().database_url, Path(source))
+    emit({"restored": source})
+
+
 @app.command("serve")
 def serve(
     host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
