@@ -118,6 +118,38 @@ def _optional(name: str):
         raise
 
 
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "required": ["detail"],
+    "properties": {
+        "detail": {"type": "string", "description": "中文错误说明"},
+        "code": {"type": "string"},
+        "field": {"type": "string", "description": "出错的字段"},
+        "errors": {
+            "type": "array",
+            "items": {"type": "object", "properties": {"field": {"type": "string"}, "message": {"type": "string"}}},
+        },
+    },
+}
+
+
+def _document_error_bodies(app: FastAPI) -> None:
+    """Describe the real 422 body (field + Chinese message) instead of FastAPI's default."""
+    from fastapi.openapi.utils import get_openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            components["HTTPValidationError"] = ERROR_SCHEMA
+            components.pop("ValidationError", None)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi
+
+
 def create_app() -> FastAPI:
     settings = get_settings()
     app = FastAPI(title="协创 Xiechuang API", version="0.1.0", lifespan=lifespan,
@@ -169,6 +201,7 @@ def create_app() -> FastAPI:
             return JSONResponse({"status": "unavailable"}, status_code=503)
         return {"status": "ok"}
 
+    _document_error_bodies(app)
     add_context_hook(nav_context)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module_name in ROUTER_MODULES:
