@@ -201,6 +201,11 @@ def create_app() -> FastAPI:
             return JSONResponse({"status": "unavailable"}, status_code=503)
         return {"status": "ok"}
 
+    @app.get("/hello", include_in_schema=False)
+    def hello() -> Response:
+        """The load test's floor: no database, no template."""
+        return Response("ok", media_type="text/plain")
+
     _document_error_bodies(app)
     add_context_hook(nav_context)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -1,0 +1,15 @@
+"""gunicorn settings for one app host: `gunicorn -c deploy/gunicorn.conf.py web.main:app`."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("XIECHUANG_BIND", "127.0.0.1:8000")
+worker_class = "uvicorn.workers.UvicornWorker"
+workers = int(os.environ.get("XIECHUANG_WORKERS", multiprocessing.cpu_count() * 2))
+timeout = 60
+graceful_timeout = 20
+keepalive = 5
+max_requests = 5000  # recycle workers to bound memory growth
+max_requests_jitter = 500
+forwarded_allow_ips = os.environ.get("XIECHUANG_TRUSTED_PROXIES", "127.0.0.1")
+accesslog = "-"
