@@ -53,3 +53,8 @@ def sign_in(request: Request, user: User) -> None:
 
 def sign_out(request: Request) -> None:
     request.session.clear()
+
+
+def client_ip(request: Request) -> str | None:
+    """The client's address (uvicorn/gunicorn apply X-Forwarded-For from trusted proxies)."""
+    return request.client.host if request.client else None

@@ -114,3 +114,12 @@ class UserPublic(SQLModel):
     center_id: int | None
     engineer_id: int | None
     region: str | None
+
+
+class LoginAttempt(SQLModel, table=True):
+    """Failed sign-ins by client address, for throttling across accounts and workers."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    ip: str = Field(max_length=45, index=True)
+    username: str = Field(default="", max_length=64)
+    at: datetime = Field(default_factory=now, index=True)

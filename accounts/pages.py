@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 
 from accounts import service
-from accounts.deps import OptionalUser, sign_in, sign_out
+from accounts.deps import OptionalUser, client_ip, sign_in, sign_out
 from core.csrf import verify_csrf
 from core.db import SessionDep
 from core.errors import AppError
@@ -40,7 +40,7 @@ def login(
     next: Annotated[str, Form()] = "",  # noqa: A002
 ):
     try:
-        user = service.authenticate(session, username=username, password=password)
+        user = service.authenticate(session, username=username, password=password, ip=client_ip(request))
     except AppError as exc:
         session.commit()  # keep the failure count even though we answer with an error
         return render(request, "accounts/login.html",

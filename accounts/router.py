@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form
+from fastapi import APIRouter, Form, Request
 from pydantic import BaseModel
 
 from accounts import service
-from accounts.deps import CurrentUser
+from accounts.deps import CurrentUser, client_ip
 from accounts.models import UserPublic
 from core.db import SessionDep
 from core.errors import AppError
@@ -22,9 +22,9 @@ class Token(BaseModel):
 
 
 @router.post("/auth/token", response_model=Token, responses={401: {"description": "用户名或密码错误"}})
-def issue_token(session: SessionDep, username: Annotated[str, Form()], password: Annotated[str, Form()]) -> Token:
+def issue_token(request: Request, session: SessionDep, username: Annotated[str, Form()], password: Annotated[str, Form()]) -> Token:
     try:
-        user = service.authenticate(session, username=username, password=password)
+        user = service.authenticate(session, username=username, password=password, ip=client_ip(request))
     except AppError:
         session.commit()  # the failure count must survive the error response
         raise

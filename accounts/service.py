@@ -6,9 +6,10 @@ from datetime import timedelta
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from pwdlib import PasswordHash
+from sqlalchemy import func
 from sqlmodel import Session, select
 
-from accounts.models import OrgKind, Organisation, Role, User
+from accounts.models import LoginAttempt, OrgKind, Organisation, Role, User
 from core.clock import now
 from core.errors import Invalid, NotFound, TooMany, Unauthorized
 from core.settings import get_settings
@@ -81,17 +82,40 @@ def create_user(
     return user
 
 
-def authenticate(session: Session, *, username: str, password: str) -> User:
-    """Check a password; count failures and lock the account after too many."""
+IP_WINDOW = timedelta(minutes=15)
+IP_MAX_FAILURES = 30  # per client address and window, across all accounts
+
+
+def _throttle_address(session: Session, ip: str | None) -> None:
+    if not ip:
+        return
+    recent = session.exec(
+        select(func.count()).select_from(LoginAttempt).where(LoginAttempt.ip == ip, LoginAttempt.at > now() - IP_WINDOW)
+    ).one()
+    if recent >= IP_MAX_FAILURES:
+        raise TooMany("该地址登录失败次数过多，请15分钟后再试")
+
+
+def _record_failure(session: Session, ip: str | None, username: str) -> None:
+    if ip:
+        session.add(LoginAttempt(ip=ip, username=username[:64]))
+        session.flush()
+
+
+def authenticate(session: Session, *, username: str, password: str, ip: str | None = None) -> User:
+    """Check a password; count failures, lock the account and throttle the address after too many."""
     settings = get_settings()
+    _throttle_address(session, ip)
     user = get_user_by_username(session, username.strip())
     if user is None:
         _hasher.verify(password, _DUMMY_HASH)  # same cost either way
+        _record_failure(session, ip, username)
         raise Unauthorized("用户名或密码错误")
     if user.locked_until and user.locked_until > now():
         raise TooMany("登录失败次数过多，账户已临时锁定，请稍后再试")
     valid, new_hash = _hasher.verify_and_update(password, user.password_hash)
     if not valid or not user.is_active:
+        _record_failure(session, ip, username)
         user.failed_logins += 1
         if user.failed_logins >= settings.login_max_failures:
             user.locked_until = now() + timedelta(seconds=settings.login_lockout_seconds)

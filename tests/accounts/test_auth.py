@@ -84,3 +84,14 @@ def test_home_page_in_chinese(client):
     assert response.status_code == 200
     assert "揭榜" in response.text
     assert response.headers["content-security-policy"].startswith("default-src 'self'")
+
+
+def test_one_address_is_throttled_across_accounts(client, session):
+    from accounts.service import IP_MAX_FAILURES
+
+    make_user(session, username="victim")
+    for n in range(IP_MAX_FAILURES):
+        client.post("/api/v1/auth/token", data={"username": f"guess{n}", "password": "wrong-pass1"})
+    response = client.post("/api/v1/auth/token", data={"username": "victim", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "15分钟" in response.json()["detail"]
