@@ -1,4 +1,8 @@
-"""The search box finds what a person typed, in Chinese, on both databases."""
+"""The search box finds what a person typed, in Chinese, on both databases.
+
+Assertions look only at the rows each test creates, so rows other tests left
+behind cannot change the outcome.
+"""
 
 from __future__ import annotations
 
@@ -8,43 +12,49 @@ from marketplace.search import HallQuery, search_challenges, search_engineers
 from tests.factories import make_center, make_challenge, make_engineer
 
 
-def titles(page) -> set[str]:
-    return {c.title for c in page.items}
+def found(page, *objects) -> set[int]:
+    """Which of `objects` the page contains."""
+    wanted = {o.id for o in objects}
+    return {item.id for item in page.items} & wanted
+
+
+def hall(session, **kwargs):
+    return search_challenges(session, HallQuery(**kwargs))
 
 
 def test_trigram_and_short_terms_find_chinese_text(session):
-    make_challenge(session, title="装载机转向阀抖动", skills=["液压", "振动"])
-    make_challenge(session, title="数控机床热变形补偿", skills=["CNC", "热误差建模"])
-    assert titles(search_challenges(session, HallQuery(q="转向阀"))) == {"装载机转向阀抖动"}
-    assert titles(search_challenges(session, HallQuery(q="热变形"))) == {"数控机床热变形补偿"}
+    valve = make_challenge(session, title="装载机转向阀抖动", skills=["液压", "振动"])
+    lathe = make_challenge(session, title="数控机床热变形补偿", skills=["CNC", "热误差建模"])
+    assert found(hall(session, q="转向阀"), valve, lathe) == {valve.id}
+    assert found(hall(session, q="热变形"), valve, lathe) == {lathe.id}
     # two characters: below the trigram length, answered by LIKE
-    assert titles(search_challenges(session, HallQuery(q="机床"))) == {"数控机床热变形补偿"}
+    assert found(hall(session, q="机床"), valve, lathe) == {lathe.id}
     # skills are searchable although stored as JSON
-    assert titles(search_challenges(session, HallQuery(q="热误差建模"))) == {"数控机床热变形补偿"}
-    assert titles(search_challenges(session, HallQuery(q="cnc"))) == {"数控机床热变形补偿"}
+    assert found(hall(session, q="热误差建模"), valve, lathe) == {lathe.id}
+    assert found(hall(session, q="cnc"), valve, lathe) == {lathe.id}
     # every term must match
-    assert titles(search_challenges(session, HallQuery(q="机床 液压"))) == set()
+    assert found(hall(session, q="机床 振动"), valve, lathe) == set()
+    assert found(hall(session, q="转向阀 振动"), valve, lathe) == {valve.id}
 
 
 def test_search_follows_updates_and_hides_drafts(session):
     challenge = make_challenge(session, title="焊接机器人路径规划")
-    make_challenge(session, title="焊接草稿榜单", status="draft")
-    assert titles(search_challenges(session, HallQuery(q="焊接"))) == {"焊接机器人路径规划"}
+    draft = make_challenge(session, title="焊接草稿榜单", status="draft")
+    assert found(hall(session, q="焊接"), challenge, draft) == {challenge.id}
     challenge.title = "喷涂机器人路径规划"
     session.add(challenge)
     session.flush()
-    assert titles(search_challenges(session, HallQuery(q="焊接机器人"))) == set()
-    assert titles(search_challenges(session, HallQuery(q="喷涂机器人"))) == {"喷涂机器人路径规划"}
+    assert found(hall(session, q="焊接机器人"), challenge) == set()
+    assert found(hall(session, q="喷涂机器人"), challenge) == {challenge.id}
 
 
 def test_filters_combine(session):
-    make_challenge(session, title="高预算电池热管理", budget=Decimal("800000"))
-    make_challenge(session, title="低预算电池热管理", budget=Decimal("50000"))
-    page = search_challenges(session, HallQuery(q="电池热管理", budget_min=Decimal("100000")))
-    assert titles(page) == {"高预算电池热管理"}
-    page = search_challenges(session, HallQuery(q="电池热管理", field="工程机械", region="长沙市"))
-    assert page.total == 2
-    assert search_challenges(session, HallQuery(q="电池热管理", field="生物医药")).total == 0
+    high = make_challenge(session, title="高预算电池热管理", budget=Decimal("800000"))
+    low = make_challenge(session, title="低预算电池热管理", budget=Decimal("50000"))
+    assert found(hall(session, q="电池热管理", budget_min=Decimal("100000")), high, low) == {high.id}
+    assert found(hall(session, q="电池热管理", field="工程机械", region="长沙市"), high, low) == {high.id, low.id}
+    assert found(hall(session, q="电池热管理", field="生物医药"), high, low) == set()
+    assert found(hall(session, q="电池热管理", kind="consultation"), high, low) == set()
 
 
 def test_engineer_directory_by_center_and_skill(session):
@@ -52,10 +62,9 @@ def test_engineer_directory_by_center_and_skill(session):
 
     center = make_center(session)
     inside = make_engineer(session, name="李工", skills=["轨道交通牵引", "变流器"])
-    make_engineer(session, name="王工", skills=["轨道交通牵引"])
+    outside = make_engineer(session, name="王工", skills=["轨道交通牵引"])
     session.add(PoolMembership(center_id=center.id, engineer_id=inside.id))
     session.flush()
-    names = lambda page: {e.name for e in page.items}  # noqa: E731
-    assert names(search_engineers(session, q="牵引", center_id=center.id)) == {"李工"}
-    assert {"李工", "王工"} <= names(search_engineers(session, skill="轨道交通牵引"))
-    assert names(search_engineers(session, q="变流器")) == {"李工"}
+    assert found(search_engineers(session, q="牵引", center_id=center.id), inside, outside) == {inside.id}
+    assert found(search_engineers(session, skill="轨道交通牵引"), inside, outside) == {inside.id, outside.id}
+    assert found(search_engineers(session, q="变流器"), inside, outside) == {inside.id}

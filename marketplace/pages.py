@@ -1,0 +1,203 @@
+"""Public marketplace pages: the 揭榜大厅, challenge detail, the engineer directory."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request
+from sqlmodel import Session, col, select
+
+from accounts import policy
+from accounts.deps import OptionalUser
+from accounts.models import Organisation, User
+from centers.models import Center, PoolMembership
+from core.csrf import verify_csrf
+from core.db import SessionDep
+from core.errors import NotFound
+from core.templating import environment, render
+from marketplace import page_forms, search
+from marketplace.models import STATUS_LABELS, Bid, BidStatus, Challenge, Engineer, NdaAcceptance, Rating
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
+
+SCHEME_LABELS = {"single": "单一挂帅", "contest": "赛马制", "split": "分包协作"}
+BID_STATUS_LABELS = {"submitted": "已提交", "shortlisted": "入围", "withdrawn": "已撤回", "awarded": "中选", "rejected": "未中选"}
+VISIBILITY_LABELS = {"public": "公开", "invite": "定向邀请（签署保密协议后可见详情）"}
+environment().globals.update(status_labels={**STATUS_LABELS, **BID_STATUS_LABELS}, scheme_labels=SCHEME_LABELS)
+
+
+# ---------------------------------------------------------------- loaders
+
+def challenge_or_404(challenge_id: int, session: SessionDep, user: OptionalUser) -> Challenge:
+    challenge = session.get(Challenge, challenge_id)
+    if challenge is None or not policy.can_see_challenge(user, challenge):
+        raise NotFound("榜单不存在或尚未发布")
+    return challenge
+
+
+ChallengeDep = Annotated[Challenge, Depends(challenge_or_404)]
+
+
+def engineer_or_404(engineer_id: int, session: SessionDep) -> Engineer:
+    engineer = session.get(Engineer, engineer_id)
+    if engineer is None:
+        raise NotFound("工程师不存在")
+    return engineer
+
+
+EngineerDep = Annotated[Engineer, Depends(engineer_or_404)]
+
+
+def nda_signed(session: Session, challenge: Challenge, user: User | None) -> bool:
+    if user is None:
+        return False
+    return session.exec(select(NdaAcceptance.id).where(NdaAcceptance.challenge_id == challenge.id,
+                                                       NdaAcceptance.user_id == user.id)).first() is not None
+
+
+def my_bid(session: Session, challenge: Challenge, user: User | None) -> Bid | None:
+    if user is None or user.engineer_id is None:
+        return None
+    return session.exec(select(Bid).where(Bid.challenge_id == challenge.id, Bid.engineer_id == user.engineer_id,
+                                          Bid.status != BidStatus.withdrawn)).first()
+
+
+def has_route(request: Request, path_template: str) -> bool:
+    return any(getattr(route, "path", None) == path_template for route in request.app.routes)
+
+
+def reputation(session: Session, engineer: Engineer) -> dict:
+    """Reputation with its basis: count, averages per aspect, trend, accepted deliveries."""
+    try:  # helper A's reputation service, when present
+        from marketplace.reputation import engineer_reputation  # type: ignore[attr-defined]
+
+        return engineer_reputation(session, engineer=engineer)
+    except ImportError:
+        pass
+    from marketplace.models import Collaboration
+
+    ratings = session.exec(select(Rating).where(Rating.engineer_id == engineer.id,
+                                                Rating.direction == "firm_to_engineer")
+                           .order_by(col(Rating.created_at))).all()
+    accepted = len(session.exec(select(Collaboration.id).where(Collaboration.lead_engineer_id == engineer.id,
+                                                               Collaboration.accepted_at.is_not(None))).all())
+
+    def avg(values: list[int | None]) -> float | None:
+        nums = [v for v in values if v is not None]
+        return round(sum(nums) / len(nums), 1) if nums else None
+
+    recent, older = ratings[-5:], ratings[:-5]
+    trend = None
+    if older and recent:
+        diff = (avg([r.overall for r in recent]) or 0) - (avg([r.overall for r in older]) or 0)
+        trend = "上升" if diff > 0.2 else "下降" if diff < -0.2 else "平稳"
+    return {
+        "count": len(ratings), "overall": avg([r.overall for r in ratings]),
+        "quality": avg([r.quality for r in ratings]), "timeliness": avg([r.timeliness for r in ratings]),
+        "communication": avg([r.communication for r in ratings]), "trend": trend,
+        "accepted_deliveries": accepted,
+        "recent_comments": [r.comment for r in reversed(ratings) if r.comment][:3],
+    }
+
+
+# ---------------------------------------------------------------- the hall
+
+@router.get("/challenges")
+def challenge_hall(request: Request, session: SessionDep, user: OptionalUser):
+    params = request.query_params
+    query = page_forms.parse_hall(params)
+    page = search.search_challenges(session, query)
+    kept = {k: v for k, v in params.items() if k != "page" and v}
+    ctx = {
+        "query": query, "page": page, "raw": {k: params.get(k, "") for k in
+                                              ("budget_min", "budget_max", "deadline_from", "deadline_to")},
+        "base_query": urlencode(kept) + ("&" if kept else ""),
+        "statuses": search.HALL_STATUSES, "regions": search.HUNAN_CITIES,
+        "field_options": search.hall_field_options(session),
+    }
+    block = None if request.headers.get("hx-history-restore-request") else "results"
+    return render(request, "marketplace/challenge_list.html", ctx, block=block)
+
+
+@router.get("/challenges/{challenge_id:int}")
+def challenge_detail(request: Request, session: SessionDep, user: OptionalUser, challenge: ChallengeDep):
+    signed = nda_signed(session, challenge, user)
+    details_visible = policy.can_see_challenge_details(user, challenge, nda_signed=signed)
+    bid = my_bid(session, challenge, user)
+    return render(request, "marketplace/challenge_detail.html",
+                  detail_context(request, session, user, challenge, details_visible=details_visible, bid=bid))
+
+
+def detail_context(request: Request, session: Session, user: User | None, challenge: Challenge, *,
+                   details_visible: bool, bid: Bid | None, bid_form: page_forms.FormResult | None = None) -> dict:
+    actions: list[tuple[str, str]] = []
+    if policy.can_manage_bids(user, challenge) or policy.hosts_challenge(user, challenge):
+        actions.append((f"/challenges/{challenge.id}/bids", "查看与比较揭榜申请"))
+    collaboration = _collaboration_for(session, challenge)
+    if collaboration is not None and (policy.owns_challenge(user, challenge) or policy.is_lead(user, collaboration)
+                                      or policy.is_admin(user) or policy.hosts_challenge(user, challenge)):
+        actions.append((f"/collaborations/{collaboration.id}", "进入协作空间"))
+    can_bid_now = policy.can_bid(user) and challenge.status == "open" and details_visible
+    recommended = f"/challenges/{challenge.id}/recommended"
+    show_recommended = (policy.can_edit_challenge(user, challenge) or policy.is_government(user)) and has_route(
+        request, "/challenges/{challenge_id}/recommended")
+    return {
+        "challenge": challenge,
+        "company": session.get(Organisation, challenge.company_id),
+        "center": session.get(Center, challenge.center_id) if challenge.center_id else None,
+        "details_visible": details_visible,
+        "nda_form": policy.can_bid(user) and challenge.visibility == "invite" and not details_visible,
+        "actions": actions,
+        "can_publish": challenge.status == "draft" and policy.can_edit_challenge(user, challenge),
+        "my_bid": bid,
+        "bid_form": (bid_form or page_forms.FormResult()) if can_bid_now and bid is None else None,
+        "bid_closed_note": _bid_note(user, challenge),
+        "recommended_url": recommended if show_recommended else None,
+    }
+
+
+def _bid_note(user: User | None, challenge: Challenge) -> str | None:
+    if challenge.status != "open":
+        return "本榜单已不再接受揭榜申请。"
+    if user is None:
+        return "共享工程师登录后可提交揭榜申请。"
+    return None
+
+
+def _collaboration_for(session: Session, challenge: Challenge):
+    from marketplace.models import Collaboration
+
+    return session.exec(select(Collaboration).where(Collaboration.challenge_id == challenge.id)
+                        .order_by(col(Collaboration.id).desc())).first()
+
+
+# ---------------------------------------------------------------- engineers
+
+@router.get("/engineers")
+def engineer_directory(request: Request, session: SessionDep, user: OptionalUser):
+    params = request.query_params
+    q = params.get("q", "").strip()[:100]
+    skill = params.get("skill", "").strip()[:40]
+    center_raw = params.get("center", "")
+    center_id = int(center_raw) if center_raw.isdigit() else None
+    page_raw = params.get("page", "1")
+    page_no = int(page_raw) if page_raw.isdigit() and 0 < int(page_raw) < 100000 else 1
+    page = search.search_engineers(session, q=q, center_id=center_id, skill=skill, page=page_no)
+    kept = {k: v for k, v in params.items() if k != "page" and v}
+    ctx = {"page": page, "q": q, "skill": skill, "center_id": center_id, "centers": search.center_options(session),
+           "base_query": urlencode(kept) + ("&" if kept else "")}
+    block = None if request.headers.get("hx-history-restore-request") else "results"
+    return render(request, "marketplace/engineer_list.html", ctx, block=block)
+
+
+@router.get("/engineers/{engineer_id:int}")
+def engineer_profile(request: Request, session: SessionDep, user: OptionalUser, engineer: EngineerDep):
+    pools = session.exec(select(Center, PoolMembership).join(PoolMembership, PoolMembership.center_id == Center.id)
+                         .where(PoolMembership.engineer_id == engineer.id, PoolMembership.status == "active")).all()
+    employer = session.get(Organisation, engineer.employer_id) if engineer.employer_id else None
+    private = policy.can_see_engineer_private(user, engineer, {c.id for c, _ in pools})
+    return render(request, "marketplace/engineer_detail.html", {
+        "engineer": engineer, "pools": pools, "employer": employer, "private": private,
+        "rep": reputation(session, engineer), "is_me": policy.is_role(user, "engineer") and user.engineer_id == engineer.id,
+    })
