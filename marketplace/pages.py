@@ -24,7 +24,10 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
 SCHEME_LABELS = {"single": "单一挂帅", "contest": "赛马制", "split": "分包协作"}
 BID_STATUS_LABELS = {"submitted": "已提交", "shortlisted": "入围", "withdrawn": "已撤回", "awarded": "中选", "rejected": "未中选"}
 VISIBILITY_LABELS = {"public": "公开", "invite": "定向邀请（签署保密协议后可见详情）"}
-environment().globals.update(status_labels={**STATUS_LABELS, **BID_STATUS_LABELS}, scheme_labels=SCHEME_LABELS)
+COLLAB_STATUS_LABELS = {"disputed": "调解中", "stopped": "已停工"}
+MILESTONE_LABELS = {"pending": "待提交", "submitted": "待验收", "accepted": "已验收", "rejected": "已退回", "disputed": "调解中"}
+environment().globals.update(status_labels={**STATUS_LABELS, **BID_STATUS_LABELS, **COLLAB_STATUS_LABELS},
+                             scheme_labels=SCHEME_LABELS, milestone_labels=MILESTONE_LABELS)
 
 
 # ---------------------------------------------------------------- loaders
@@ -201,3 +204,85 @@ def engineer_profile(request: Request, session: SessionDep, user: OptionalUser, 
         "engineer": engineer, "pools": pools, "employer": employer, "private": private,
         "rep": reputation(session, engineer), "is_me": policy.is_role(user, "engineer") and user.engineer_id == engineer.id,
     })
+
+
+# ---------------------------------------------------------------- firm: post and compare
+
+def _challenge_form_context(session: Session, form: page_forms.FormResult) -> dict:
+    return {
+        "form": form,
+        "regions": [("", "请选择")] + [(c, c) for c in search.HUNAN_CITIES],
+        "schemes": list(SCHEME_LABELS.items()),
+        "visibilities": list(VISIBILITY_LABELS.items()),
+        "centers": [("", "不委托")] + [(str(c.id), c.name) for c in search.center_options(session)],
+    }
+
+
+def poster(user: OptionalUser) -> User:
+    user = policy.require_user(user)
+    policy.require(policy.can_post_challenge(user), "只有企业用户可以发布榜单")
+    return user
+
+
+PosterDep = Annotated[User, Depends(poster)]
+
+
+@router.get("/challenges/new")
+def challenge_new(request: Request, session: SessionDep, user: PosterDep):
+    return render(request, "marketplace/challenge_form.html", _challenge_form_context(session, page_forms.FormResult()))
+
+
+def bid_rows(session: Session, challenge: Challenge) -> list[dict]:
+    """Every live bid with its engineer, team, reputation and match score, side by side."""
+    from marketplace.models import BidMember
+
+    bids = session.exec(select(Bid, Engineer).join(Engineer, Engineer.id == Bid.engineer_id)
+                        .where(Bid.challenge_id == challenge.id, Bid.status != BidStatus.withdrawn)
+                        .order_by(col(Bid.created_at))).all()
+    scores = match_scores(session, challenge)
+    rows = []
+    for bid, engineer in bids:
+        team = session.exec(select(Engineer).join(BidMember, BidMember.engineer_id == Engineer.id)
+                            .where(BidMember.bid_id == bid.id, BidMember.engineer_id != engineer.id)).all()
+        rows.append({"bid": bid, "engineer": engineer, "team": team, "rep": reputation(session, engineer),
+                     "score": scores.get(engineer.id)})
+    return rows
+
+
+def match_scores(session: Session, challenge: Challenge) -> dict[int, float]:
+    """The matcher's score per engineer, when the matching service is there."""
+    try:
+        from matching import service as matching_service
+    except ImportError:
+        return {}
+    rank = getattr(matching_service, "rank_engineers", None)
+    if rank is None:
+        return {}
+    try:
+        return {engineer_id: float(score) for engineer_id, score, _ in rank(session, challenge=challenge, top=200)}
+    except Exception:  # noqa: BLE001 - a matcher failure must not take the comparison page down
+        return {}
+
+
+def bids_context(session: Session, user: User, challenge: Challenge, **extra) -> dict:
+    from marketplace.models import ContractKind, ServiceType
+
+    return {
+        "challenge": challenge, "rows": bid_rows(session, challenge),
+        "can_decide": policy.can_manage_bids(user, challenge) and challenge.status in ("open", "bidding_closed"),
+        "contract_kinds": [k.value for k in ContractKind], "service_types": [t.value for t in ServiceType],
+        "collab": _collaboration_for(session, challenge), "flash": None, "error": None, **extra,
+    }
+
+
+def bid_manager(challenge: ChallengeDep, user: OptionalUser) -> User:
+    user = policy.require_user(user)
+    if not (policy.can_manage_bids(user, challenge) or policy.hosts_challenge(user, challenge)):
+        raise NotFound("榜单不存在或无权查看揭榜申请")
+    return user
+
+
+@router.get("/challenges/{challenge_id:int}/bids")
+def challenge_bids(request: Request, session: SessionDep, challenge: ChallengeDep,
+                   user: Annotated[User, Depends(bid_manager)]):
+    return render(request, "marketplace/challenge_bids.html", bids_context(session, user, challenge))
