@@ -22,3 +22,16 @@ def get_center(session: Session, ref: str | int) -> Center:
     if center is None:
         raise NotFound(f"中心“{ref}”不存在")
     return center
+
+
+def list_centers(session: Session, *, city: str | None = None, cluster: str | None = None,
+                 status: str | None = None) -> list[Center]:
+    """Centers for the public list, filtered by city, cluster or management status."""
+    stmt = select(Center)
+    if city:
+        stmt = stmt.where(Center.city == city)
+    if cluster:
+        stmt = stmt.where(Center.cluster == cluster)
+    if status:
+        stmt = stmt.where(Center.status == status)
+    return list(session.exec(stmt.order_by(Center.city, Center.cluster, Center.name)).all())
