@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from centers.models import Center
@@ -35,3 +36,33 @@ def list_centers(session: Session, *, city: str | None = None, cluster: str | No
     if status:
         stmt = stmt.where(Center.status == status)
     return list(session.exec(stmt.order_by(Center.city, Center.cluster, Center.name)).all())
+
+
+def center_profile(session: Session, center: Center) -> dict:
+    """What the public profile shows: host, pool size, open resources and recent activity."""
+    from accounts.models import Organisation
+    from centers.models import Honour, PoolMembership, Project, Resource, Standard, Training
+
+    def latest(model, order, limit: int = 8) -> list:
+        return list(session.exec(select(model).where(model.center_id == center.id).order_by(order.desc()).limit(limit)).all())
+
+    pool = session.exec(select(func.count()).select_from(PoolMembership).where(
+        PoolMembership.center_id == center.id, PoolMembership.status == "active")).one()
+    return {
+        "host": session.get(Organisation, center.host_org_id) if center.host_org_id else None,
+        "pool_size": pool,
+        "resources": list(session.exec(select(Resource).where(Resource.center_id == center.id,
+                                                              Resource.open_to_public == True)  # noqa: E712
+                                       .order_by(Resource.name)).all()),
+        "trainings": latest(Training, Training.starts_on),
+        "projects": latest(Project, Project.started_on),
+        "standards": latest(Standard, Standard.published_on),
+        "honours": latest(Honour, Honour.awarded_on),
+    }
+
+
+def filter_options(session: Session) -> dict[str, list[str]]:
+    """Cities and clusters present, for the list filters."""
+    cities = session.exec(select(Center.city).where(Center.city.is_not(None)).distinct()).all()  # type: ignore[union-attr]
+    clusters = session.exec(select(Center.cluster).where(Center.cluster.is_not(None)).distinct()).all()  # type: ignore[union-attr]
+    return {"cities": sorted(c for c in cities if c), "clusters": sorted(c for c in clusters if c)}

@@ -90,9 +90,8 @@ def compute_indicators(session: Session, *, center: Center, year: int) -> dict:
             "id": line.line_id, "name": line.name, "max": line.max, "figures": result.figures,
             "evidence": result.evidence.items, "evidence_counts": result.evidence.counts,
             "suggested": suggested, "expert": expert, "experts": n_experts, "score": score, "basis": basis,
+            "parts": result.parts,
         }
-        if result.parts:
-            entry["parts"] = result.parts
         lines.append(entry)
     main_total = round(sum(entry["score"] for entry in lines if entry["id"] != "bonus"), 2)
     bonus = next(entry["score"] for entry in lines if entry["id"] == "bonus")

@@ -33,7 +33,7 @@ class CollabRow:
     firm: Organisation
 
 
-def _in_year(column, scope: Scope):
+def in_year(column, scope: Scope):
     return (column >= scope.start) & (column < scope.end)
 
 
@@ -50,7 +50,7 @@ def collaborations(session: Session, scope: Scope) -> list[CollabRow]:
         .join(Engineer, Engineer.id == Collaboration.lead_engineer_id)
         .join(Organisation, Organisation.id == Challenge.company_id)
         .where(
-            or_(_in_year(Collaboration.started_at, scope), _in_year(Collaboration.accepted_at, scope)),
+            or_(in_year(Collaboration.started_at, scope), in_year(Collaboration.accepted_at, scope)),
             or_(
                 Challenge.center_id == scope.center_id,
                 Collaboration.center_id == scope.center_id,
@@ -87,13 +87,13 @@ def _distinct_challenges(rows: list[CollabRow]) -> list[CollabRow]:
     return list(seen.values())
 
 
-def _first_touch(session: Session, scope: Scope, kind: str, model, engineer_column) -> list:
+def first_touch(session: Session, scope: Scope, kind: str, model, engineer_column) -> list:
     """Challenges of a kind touched (bid on, answered) in the year, hosted or by a pool engineer; first touch."""
     first = func.min(model.created_at)
     return list(session.exec(
         select(Challenge.id, Challenge.title, first)
         .join(model, model.challenge_id == Challenge.id)
-        .where(Challenge.kind == kind, _in_year(model.created_at, scope),
+        .where(Challenge.kind == kind, in_year(model.created_at, scope),
                or_(Challenge.center_id == scope.center_id, engineer_column.in_(scope.pool_ids)))
         .group_by(Challenge.id, Challenge.title).order_by(first)
     ).all())
@@ -104,11 +104,11 @@ def platform_figures(session: Session, scope: Scope, collabs: list[CollabRow]) -
     ev = Evidence()
     published = session.exec(
         select(Challenge).where(Challenge.center_id == scope.center_id, Challenge.kind == "challenge",
-                                _in_year(Challenge.published_at, scope)).order_by(Challenge.published_at)
+                                in_year(Challenge.published_at, scope)).order_by(Challenge.published_at)
     ).all()
     ev.extend("challenges_published", "challenge", list(published), when=lambda c: c.published_at)
 
-    bid_on = _first_touch(session, scope, "challenge", Bid, Bid.engineer_id)
+    bid_on = first_touch(session, scope, "challenge", Bid, Bid.engineer_id)
     for challenge_id, title, first_bid in bid_on:
         ev.add("challenges_bid_on", "challenge", challenge_id, title, first_bid)
 
@@ -121,7 +121,7 @@ def platform_figures(session: Session, scope: Scope, collabs: list[CollabRow]) -
         ev.add("challenges_completed", "challenge", row.challenge.id, row.challenge.title,
                row.collaboration.accepted_at, collaboration=row.collaboration.id, firm=row.firm.name)
 
-    answered = _first_touch(session, scope, "consultation", Answer, Answer.engineer_id)
+    answered = first_touch(session, scope, "consultation", Answer, Answer.engineer_id)
     for challenge_id, title, first_answer in answered:
         ev.add("consultations_answered", "consultation", challenge_id, title, first_answer)
 
@@ -162,14 +162,14 @@ def _active_engineers(session: Session, scope: Scope, collabs: list[CollabRow]) 
         return []
     ids: set[int] = set()
     ids.update(session.exec(select(Bid.engineer_id).where(
-        Bid.engineer_id.in_(pool), _in_year(Bid.created_at, scope)).distinct()).all())  # type: ignore[attr-defined]
+        Bid.engineer_id.in_(pool), in_year(Bid.created_at, scope)).distinct()).all())  # type: ignore[attr-defined]
     ids.update(session.exec(select(Answer.engineer_id).where(
-        Answer.engineer_id.in_(pool), _in_year(Answer.created_at, scope)).distinct()).all())  # type: ignore[union-attr]
+        Answer.engineer_id.in_(pool), in_year(Answer.created_at, scope)).distinct()).all())  # type: ignore[union-attr]
     ids.update(session.exec(select(WorkLog.engineer_id).where(
         WorkLog.engineer_id.in_(pool), WorkLog.day >= scope.first_day,  # type: ignore[attr-defined]
         WorkLog.day <= scope.last_day).distinct()).all())
     ids.update(session.exec(select(Event.engineer_id).where(
-        Event.engineer_id.in_(pool), _in_year(Event.at, scope)).distinct()).all())  # type: ignore[union-attr]
+        Event.engineer_id.in_(pool), in_year(Event.at, scope)).distinct()).all())  # type: ignore[union-attr]
     ids.update(r.lead.id for r in collabs if r.lead.id in pool)  # type: ignore[misc]
     ids.discard(None)  # type: ignore[arg-type]
     if not ids:

@@ -62,3 +62,32 @@ def step(value: float | int | Decimal | None, thresholds: list[tuple[float, floa
 
 def capped(points: float, maximum: float) -> float:
     return round(max(0.0, min(float(points), float(maximum))), 2)
+
+
+FIGURE_LABELS = {
+    "site_area_m2": "场地面积（㎡）", "lab_area_m2": "实验场地（㎡）", "resources": "共享资源", "resources_by_kind": "资源类别",
+    "operations_staff": "专职运营人员", "management_rules": "管理制度",
+    "pool_size": "工程师库人数", "by_engagement": "聘用方式", "engagement_modes": "聘用方式种类", "fields_covered": "覆盖技术领域",
+    "senior_titles": "高级职称", "recruited_for_cluster": "为集群招引", "talent_national": "国家级人才",
+    "talent_provincial": "省级人才", "long_term_partners": "长期稳定合作", "new_members": "当年新入库",
+    "recruitment_rules": "引才制度",
+    "challenges_published": "发布揭榜挂帅榜单", "challenges_bid_on": "被揭榜的榜单", "challenges_awarded": "定榜",
+    "challenges_completed": "验收完成", "consultations_answered": "解答在线问诊", "cross_org_pairings": "跨组织对接",
+    "cross_region_pairings": "跨地域对接", "active_engineers": "平台活跃工程师",
+    "trainings": "技术培训场次", "training_hours": "培训学时", "attendees": "参训人次", "engineers_trained": "参训工程师",
+    "firms_trained": "参训企业", "exchanges_and_competitions": "交流与赛事活动", "provincial_or_national_events": "省级以上活动",
+    "salary_rules": "薪资制度", "project_rewards": "项目奖励记录", "project_rewards_amount": "项目奖励金额（元）",
+    "value_sharing_rules": "价值实现制度", "credit_and_equity_shares": "署名与入股分成记录",
+    "credit_and_equity_shares_amount": "分成金额（元）",
+    "partnerships": "合作关系", "universities_and_institutes": "高校院所", "firm_partners": "合作企业", "by_kind": "类别",
+    "kinds_covered": "合作方式种类",
+    "professional_services": "专业技术服务", "amount": "金额（元）", "firms": "服务企业",
+    "national_projects": "国家级项目", "provincial_projects": "省级项目", "project_amount": "项目经费（元）",
+    "services_total": "创新服务（验收）", "services_by_type": "服务类型", "contracts_by_kind": "技术合同类别",
+    "contract_amount": "合同金额（元）", "firms_served": "服务企业",
+    "standards": "标准", "led": "牵头", "by_level": "级别", "replicable_results": "可复制推广成果",
+    "open_resources": "开放资源", "available_hours": "可用机时", "bookings": "预约", "used_hours": "使用机时",
+    "utilisation": "使用率", "external_users": "外部使用单位",
+    "local_support": "地方支持措施", "local_support_amount": "地方支持金额（元）", "honours_national": "国家级荣誉",
+    "honours_provincial": "省级荣誉", "hosted_national_events": "承办国家级赛事赛会",
+}

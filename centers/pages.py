@@ -1,0 +1,95 @@
+"""Center pages: the public list and profile, and the indicator dashboard with drill-down."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import RedirectResponse
+
+from accounts import policy
+from accounts.deps import CurrentUser
+from accounts.models import User
+from centers import service
+from centers.deps import CenterDep
+from centers.indicators import LINE_BY_ID, compute_indicators
+from centers.indicators.rubric import FIGURE_LABELS, GROUPS
+from centers.indicators.trend import TREND_FIGURES, monthly
+from centers.models import Center, CenterStatus
+from core.clock import today
+from core.csrf import verify_csrf
+from core.db import SessionDep
+from core.errors import Forbidden, NotFound
+from core.templating import environment, render
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
+environment().globals.update(figure_labels=FIGURE_LABELS, indicator_groups=GROUPS)
+
+YearQuery = Query(None, ge=2000, le=2100)
+
+
+def operated_center(session, user: User) -> Center:
+    """The center an operator runs."""
+    if user.role != "center" or user.center_id is None:
+        raise Forbidden("只有中心运营人员可以进入中心工作台")
+    center = session.get(Center, user.center_id)
+    if center is None:
+        raise NotFound("所运营的中心不存在")
+    return center
+
+
+@router.get("/centers")
+def center_list(request: Request, session: SessionDep, city: str | None = Query(None, max_length=20),
+                cluster: str | None = Query(None, max_length=60), status: str | None = Query(None, max_length=6)):
+    centers = service.list_centers(session, city=city, cluster=cluster, status=status)
+    groups: dict[str, list[Center]] = {}
+    for center in centers:
+        groups.setdefault(center.cluster or "其他集群", []).append(center)
+    return render(request, "centers/list.html", {
+        "groups": groups, "count": len(centers), "query": {"city": city or "", "cluster": cluster or "", "status": status or ""},
+        "statuses": [s.value for s in CenterStatus], **service.filter_options(session),
+    }, block="results")
+
+
+@router.get("/centers/{center_id}")
+def center_detail(request: Request, center: CenterDep, session: SessionDep):
+    return render(request, "centers/detail.html", {"center": center, **service.center_profile(session, center)})
+
+
+@router.get("/center/indicators")
+def my_indicators(user: CurrentUser, session: SessionDep, year: int | None = YearQuery):
+    center = operated_center(session, user)
+    suffix = f"?year={year}" if year else ""
+    return RedirectResponse(f"/centers/{center.id}/indicators{suffix}", status_code=303)
+
+
+def _dashboard_context(session, center: Center, year: int) -> dict:
+    result = compute_indicators(session, center=center, year=year)
+    this_year, last_year = monthly(session, center, year), monthly(session, center, year - 1)
+    months = [f"{m}月" for m in range(1, 13)]
+    charts = [{"figure": figure, "title": title, "line": "4.2" if figure in ("services_total", "contract_amount") else "2.3",
+               "data": json.dumps({"labels": months, "series": [
+                   {"label": f"{year}年", "data": this_year[figure]},
+                   {"label": f"{year - 1}年", "data": last_year[figure]}]}, ensure_ascii=False)}
+              for figure, title in TREND_FIGURES.items()]
+    return {"center": center, "result": result, "year": year, "years": list(range(today().year, today().year - 5, -1)),
+            "charts": charts, "lines": {line["id"]: line for line in result["lines"]}, "line_defs": LINE_BY_ID}
+
+
+@router.get("/centers/{center_id}/indicators")
+def dashboard(request: Request, center: CenterDep, user: CurrentUser, session: SessionDep, year: int | None = YearQuery):
+    policy.require(policy.can_oversee_center(user, center), "无权查看该中心的评价数据")
+    return render(request, "centers/indicators.html", _dashboard_context(session, center, year or today().year))
+
+
+@router.get("/centers/{center_id}/indicators/{line_id}")
+def evidence(request: Request, center: CenterDep, line_id: str, user: CurrentUser, session: SessionDep,
+             year: int | None = YearQuery):
+    """Drill-down: the records behind one line's figures (an htmx partial, or a page)."""
+    policy.require(policy.can_oversee_center(user, center), "无权查看该中心的评价数据")
+    if line_id not in LINE_BY_ID:
+        raise NotFound("指标不存在")
+    result = compute_indicators(session, center=center, year=year or today().year)
+    line = next(item for item in result["lines"] if item["id"] == line_id)
+    return render(request, "centers/evidence.html", {"center": center, "result": result, "line": line,
+                                                     "year": result["year"]}, block="evidence")
