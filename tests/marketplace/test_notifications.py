@@ -1,0 +1,225 @@
+"""Notifications: inbox rows, e-mail now or in the daily digest, recipients of events, API and pages."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from accounts import service as accounts
+from core.clock import now
+from core.settings import get_settings
+from marketplace import events
+from marketplace.mailer import deliver_pending
+from marketplace.models import Notification, OutboxEmail
+from marketplace.notifications import build_digests, notify, notify_for_event, unread_count
+from tests.factories import make_center, make_challenge, make_org, make_user
+from tests.web.helpers import login
+
+
+def bearer(user) -> dict[str, str]:
+    return {"Authorization": f"Bearer {accounts.issue_token(user)}"}
+
+
+def outbox_to(session, address: str) -> list[OutboxEmail]:
+    return list(session.exec(select(OutboxEmail).where(OutboxEmail.to_address == address)).all())
+
+
+class TestNotify:
+    def test_instant_user_gets_an_inbox_item_and_an_email(self, session):
+        user = make_user(session)
+        user.email = "firm@example.cn"
+        notify(session, user_ids=[user.id, user.id, None], kind="bid.created", title="收到新的揭榜申请",
+               body="张工提交了揭榜申请", link="/challenges/1")
+        items = session.exec(select(Notification).where(Notification.user_id == user.id)).all()
+        assert len(items) == 1 and items[0].emailed_at is not None
+        mails = outbox_to(session, "firm@example.cn")
+        assert len(mails) == 1 and mails[0].subject == "【协创】收到新的揭榜申请"
+        assert "/challenges/1" in mails[0].body and mails[0].sent_at is None  # no SMTP configured: kept in the outbox
+
+    def test_user_without_email_only_gets_the_inbox_item(self, session):
+        user = make_user(session)
+        before = len(session.exec(select(OutboxEmail)).all())
+        notify(session, user_ids=[user.id], kind="x", title="站内提醒")
+        assert unread_count(session, user=user) == 1
+        assert len(session.exec(select(OutboxEmail)).all()) == before
+
+    def test_daily_digest_holds_items_then_sends_one_email_with_the_unread_ones(self, session):
+        user = make_user(session)
+        user.email, user.digest_daily = "digest@example.cn", True
+        first, second, third = (notify(session, user_ids=[user.id], kind="x", title=f"第{i}条")[0] for i in (1, 2, 3))
+        assert outbox_to(session, "digest@example.cn") == []
+        second.read_at = now()
+        session.flush()
+        assert build_digests(session)["users"] >= 1
+        mails = outbox_to(session, "digest@example.cn")
+        assert len(mails) == 1 and "2 条未读" in mails[0].subject
+        assert "第1条" in mails[0].body and "第3条" in mails[0].body and "第2条" not in mails[0].body
+        build_digests(session, at=now() + timedelta(days=1))
+        assert len(outbox_to(session, "digest@example.cn")) == 1  # nothing new since the last digest
+        notify(session, user_ids=[user.id], kind="x", title="第4条")
+        build_digests(session, at=now() + timedelta(days=1))
+        latest = outbox_to(session, "digest@example.cn")
+        assert len(latest) == 2 and "第4条" in latest[-1].body and "第1条" not in latest[-1].body
+
+
+class TinySmtp:
+    """A minimal SMTP server on localhost that keeps the messages it receives."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(1)
+        self.port = self.sock.getsockname()[1]
+        self.messages: list[str] = []
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self) -> None:
+        conn, _ = self.sock.accept()
+        reader = conn.makefile("rb")
+        conn.sendall(b"220 tiny\r\n")
+        while line := reader.readline():
+            verb = line[:4].upper()
+            if verb == b"DATA":
+                conn.sendall(b"354 go\r\n")
+                chunks = []
+                while (data := reader.readline()) not in (b".\r\n", b""):
+                    chunks.append(data)
+                self.messages.append(b"".join(chunks).decode("utf-8", "replace"))
+                conn.sendall(b"250 ok\r\n")
+            elif verb == b"QUIT":
+                conn.sendall(b"221 bye\r\n")
+                break
+            else:
+                conn.sendall(b"250 ok\r\n")
+        conn.close()
+
+
+def test_with_smtp_configured_the_email_is_sent_at_once(session, monkeypatch):
+    server = TinySmtp()
+    settings = get_settings()
+    monkeypatch.setattr(settings, "smtp_host", "127.0.0.1")
+    monkeypatch.setattr(settings, "smtp_port", server.port)
+    user = make_user(session)
+    user.email = "smtp@example.cn"
+    notify(session, user_ids=[user.id], kind="x", title="验收通过")
+    mail = outbox_to(session, "smtp@example.cn")[0]
+    assert mail.sent_at is not None and mail.error is None
+    assert len(server.messages) == 1 and "smtp@example.cn" in server.messages[0]
+
+
+def test_unreachable_smtp_is_recorded_not_raised(session, monkeypatch):
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()
+    settings = get_settings()
+    monkeypatch.setattr(settings, "smtp_host", "127.0.0.1")
+    monkeypatch.setattr(settings, "smtp_port", port)
+    user = make_user(session)
+    user.email = "down@example.cn"
+    notify(session, user_ids=[user.id], kind="x", title="提醒")
+    mail = outbox_to(session, "down@example.cn")[0]
+    assert mail.sent_at is None and mail.error
+    assert deliver_pending(session)["failed"] >= 1
+
+
+class TestEventRecipients:
+    def test_firm_engineer_and_center_are_told_but_not_the_actor_or_strangers(self, session):
+        center = make_center(session)
+        firm = make_org(session)
+        challenge = make_challenge(session, company=firm, center=center)
+        poster = make_user(session, organisation=firm)
+        colleague = make_user(session, organisation=firm)
+        engineer_user = make_user(session, role="engineer")
+        operator = make_user(session, role="center", center=center)
+        stranger = make_user(session)
+        other_operator = make_user(session, role="center", center=make_center(session))
+        event = events.record(session, "bid.created", actor_id=engineer_user.id, challenge_id=challenge.id,
+                              engineer_id=engineer_user.engineer_id, organisation_id=firm.id)
+        sent = notify_for_event(session, event)
+        told = {n.user_id for n in sent}
+        assert told == {poster.id, colleague.id, operator.id}
+        assert engineer_user.id not in told and stranger.id not in told and other_operator.id not in told
+        assert all(n.link == f"/challenges/{challenge.id}" and n.event_id == event.id for n in sent)
+        assert sent[0].title == f"提交揭榜申请：{challenge.title}"
+
+
+class TestApi:
+    def test_anonymous_is_401(self, client):
+        assert client.get("/api/v1/notifications").status_code == 401
+        assert client.post("/api/v1/notifications/read-all").status_code == 401
+
+    def test_list_mark_one_and_all(self, client, session):
+        user = make_user(session)
+        items = [notify(session, user_ids=[user.id], kind="x", title=f"通知{i}")[0] for i in range(3)]
+        body = client.get("/api/v1/notifications", headers=bearer(user)).json()
+        assert body["unread"] == 3 and body["total"] == 3 and {i["title"] for i in body["items"]} == {"通知0", "通知1", "通知2"}
+        done = client.post(f"/api/v1/notifications/{items[0].id}/read", headers=bearer(user))
+        assert done.status_code == 200 and done.json()["read_at"]
+        assert client.get("/api/v1/notifications/unread-count", headers=bearer(user)).json() == {"unread": 2}
+        assert client.get("/api/v1/notifications?unread=true", headers=bearer(user)).json()["total"] == 2
+        assert client.post("/api/v1/notifications/read-all", headers=bearer(user)).json() == {"marked": 2}
+        assert client.get("/api/v1/notifications/unread-count", headers=bearer(user)).json() == {"unread": 0}
+
+    def test_someone_elses_notification_is_404(self, client, session):
+        owner, other = make_user(session), make_user(session)
+        item = notify(session, user_ids=[owner.id], kind="x", title="私人")[0]
+        assert client.get("/api/v1/notifications", headers=bearer(other)).json()["total"] == 0
+        assert client.post(f"/api/v1/notifications/{item.id}/read", headers=bearer(other)).status_code == 404
+
+    def test_preferences_and_bad_limit(self, client, session):
+        user = make_user(session)
+        put = client.put("/api/v1/notifications/preferences", json={"digest_daily": True}, headers=bearer(user))
+        assert put.status_code == 200 and put.json() == {"digest_daily": True}
+        assert client.get("/api/v1/notifications?limit=0", headers=bearer(user)).status_code == 422
+        assert client.put("/api/v1/notifications/preferences", json={"digest_daily": "很多"},
+                          headers=bearer(user)).status_code == 422
+
+
+class TestPages:
+    def test_badge_counts_unread_and_is_empty_for_visitors(self, client, session):
+        assert client.get("/notifications/badge").status_code == 204
+        user = make_user(session)
+        login(client, user)
+        assert 'class="badge"' not in client.get("/notifications/badge").text
+        notify(session, user_ids=[user.id], kind="x", title="新消息")
+        notify(session, user_ids=[user.id], kind="x", title="又一条")
+        assert '<span class="badge" aria-label="2 条未读">2</span>' in client.get("/notifications/badge").text
+
+    def test_inbox_lists_and_marks_read_with_htmx(self, client, session):
+        user = make_user(session)
+        item = notify(session, user_ids=[user.id], kind="x", title="揭榜申请已提交", link="/challenges/9")[0]
+        token = login(client, user)
+        page = client.get("/notifications")
+        assert page.status_code == 200 and "揭榜申请已提交" in page.text and "1</strong> 条未读" in page.text
+        partial = client.post(f"/notifications/{item.id}/read", headers={"HX-Request": "true", "X-CSRF-Token": token})
+        assert partial.status_code == 200 and 'id="inbox-list"' in partial.text and "<html" not in partial.text
+        assert "条未读" not in partial.text
+
+    def test_view_button_marks_read_and_follows_the_link(self, client, session):
+        user = make_user(session)
+        item = notify(session, user_ids=[user.id], kind="x", title="去看看", link="/challenges/9")[0]
+        token = login(client, user)
+        done = client.post(f"/notifications/{item.id}/read", data={"csrf_token": token, "go": "true"},
+                           follow_redirects=False)
+        assert done.status_code == 303 and done.headers["location"] == "/challenges/9"
+        assert unread_count(session, user=user) == 0
+
+    def test_forms_need_csrf_and_login(self, client, session):
+        user = make_user(session)
+        session.commit()  # the error response rolls the request's session back
+        assert client.get("/notifications", follow_redirects=False).status_code == 303
+        login(client, user)
+        assert client.post("/notifications/read-all").status_code == 403
+
+    def test_digest_preference_from_the_page(self, client, session):
+        user = make_user(session)
+        token = login(client, user)
+        done = client.post("/notifications/preferences", data={"csrf_token": token, "digest": "daily"})
+        assert done.status_code == 200 and "通知偏好已保存" in done.text
+        session.refresh(user)
+        assert user.digest_daily is True
