@@ -1,0 +1,87 @@
+"""Short Chinese reasons naming what each channel contributed."""
+
+from __future__ import annotations
+
+from marketplace.models import Challenge, Engineer
+from matching import docs as docmod
+from matching.ranker import Ranked, Stats
+from matching.store import Store
+from matching.text import words
+from matching.vocab import TALENT_RANK, normalize
+
+MAX_REASONS = 6
+INVITE_ONLY = "邀约制榜单：签署保密协议后可查看详情"
+
+
+def _keywords(store: Store, query_text: str, doc_text: str, skip: set[str], limit: int = 3) -> list[str]:
+    common = (set(words(query_text)) & set(words(doc_text))) - skip
+    common = {w for w in common if len(w) >= 2}
+    idf = store.bm25.idf
+    vocab = store.bm25.vocab
+    ranked = sorted(common, key=lambda w: -(idf[vocab[w]] if w in vocab else 0.0))
+    return ranked[:limit]
+
+
+def _skills_phrase(ranked: Ranked, doc: docmod.Doc) -> str | None:
+    if not ranked.matched_skills:
+        return None
+    shown = [doc.declared.get(s, s) for s in ranked.matched_skills[:3]]
+    return "技能: " + "; ".join(shown)
+
+
+def engineer_reasons(store: Store, challenge: Challenge, engineer: Engineer, ranked: Ranked,
+                     stats: Stats, center_names: list[str]) -> list[str]:
+    doc = store.docs[engineer.id]
+    qdoc = docmod.challenge_doc(challenge)
+    out: list[str] = []
+    if phrase := _skills_phrase(ranked, doc):
+        out.append(phrase)
+    dense = ranked.channels.get("dense", 0.0)
+    if dense > 0:
+        out.append(f"语义相近: {dense:.2f}")
+    skip = {normalize(s).lower() for s in ranked.matched_skills} | {v.lower() for v in doc.declared.values()}
+    keys = _keywords(store, docmod.challenge_text(challenge), docmod.engineer_text(engineer), skip)
+    if keys:
+        out.append("关键词: " + "; ".join(keys))
+    fields = sorted(qdoc.fields & (doc.fields | doc.clusters))
+    if fields:
+        out.append("领域: " + "; ".join(fields[:2]))
+    if qdoc.region and qdoc.region == doc.region:
+        out.append(f"同在{doc.region}")
+    if stats.rating_n:
+        out.append(f"历史评价 {stats.rating:.1f} 分 ({stats.rating_n} 次)")
+    if stats.accepted:
+        out.append(f"已验收项目 {stats.accepted} 项")
+    if engineer.talent_level in TALENT_RANK:
+        out.append(f"{engineer.talent_level}人才")
+    elif doc.title_rank >= 2 and engineer.title:
+        out.append(f"职称: {engineer.title}")
+    if not engineer.available or stats.load >= engineer.capacity:
+        out.append(f"当前满负荷 ({stats.load}/{engineer.capacity})")
+    if center_names:
+        out.append("所属中心: " + center_names[0])
+    return out[:MAX_REASONS] or ["综合相关度"]
+
+
+def challenge_reasons(store: Store, engineer: Engineer, challenge: Challenge, ranked: Ranked) -> list[str]:
+    if challenge.visibility == "invite":
+        return [INVITE_ONLY]
+    doc = store.docs[challenge.id]
+    out: list[str] = []
+    if phrase := _skills_phrase(ranked, doc):
+        out.append(phrase)
+    dense = ranked.channels.get("dense", 0.0)
+    if dense > 0:
+        out.append(f"语义相近: {dense:.2f}")
+    skip = {normalize(s).lower() for s in ranked.matched_skills} | {v.lower() for v in doc.declared.values()}
+    keys = _keywords(store, docmod.engineer_text(engineer), docmod.challenge_text(challenge), skip)
+    if keys:
+        out.append("关键词: " + "; ".join(keys))
+    if challenge.region and challenge.region == engineer.region:
+        out.append(f"同在{challenge.region}")
+    if challenge.budget:
+        out.append(f"预算 {float(challenge.budget) / 10000:g}万元")
+    if challenge.deadline:
+        d = challenge.deadline
+        out.append(f"揭榜截止 {d.year}年{d.month}月{d.day}日")
+    return out[:MAX_REASONS] or ["综合相关度"]

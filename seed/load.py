@@ -1,0 +1,61 @@
+"""`xiechuang seed demo`: load the demo data set once; a second run changes nothing."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlmodel import Session, SQLModel
+
+from centers.models import Center
+from core.clock import today
+from seed.generate import Gen
+from seed.log import Log
+from seed.people import World, build_people
+from seed.vocab_clusters import CLUSTERS
+
+MARKER = f"XC-{CLUSTERS[0].key}"  # the first demo center's external id marks a seeded database
+
+
+def is_seeded(session: Session) -> bool:
+    return session.scalar(select(Center.id).where(Center.external_id == MARKER)) is not None
+
+
+def load_demo(session: Session) -> dict[str, int]:
+    """Seed the demo data (flushes, the caller commits) and return the row count of every table."""
+    if not is_seeded(session):
+        _seed(session)
+    return row_counts(session)
+
+
+def _seed(session: Session) -> None:
+    from seed.execution import build_collaborations
+    from seed.market import build_challenges
+
+    world = World(gen=Gen(today()), log=Log())
+    build_people(session, world)
+    plans = build_challenges(session, world)
+    build_collaborations(session, world, plans)
+    for step in _optional_steps():
+        step(session, world, plans)
+    events = world.log.flush(session)
+    for step in _after_log_steps():
+        step(session, world, events)
+
+
+def _optional_steps():
+    from seed.consult import build_consultations
+    from seed.center_records import build_center_records
+
+    return [build_consultations, build_center_records]
+
+
+def _after_log_steps():
+    from seed.inbox import build_notifications
+
+    return [build_notifications]
+
+
+def row_counts(session: Session) -> dict[str, int]:
+    counts = {}
+    for name, table in sorted(SQLModel.metadata.tables.items()):
+        counts[name] = session.scalar(select(func.count()).select_from(table))
+    return counts

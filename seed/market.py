@@ -1,0 +1,307 @@
+"""揭榜挂帅 challenges over two years: timelines per lifecycle state, bids and teams.
+
+Each challenge gets a plan (dates for every step up to its state); the plan drives the
+rows and the event log alike, so the log and the tables tell the same story.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlmodel import Session
+
+from accounts.models import Organisation, User
+from marketplace.models import Bid, BidMember, Challenge, Engineer, Invitation, NdaAcceptance
+from seed import vocab as v
+from seed.accounts import DEMO_CENTER_KEY
+from seed.generate import HISTORY_START
+from seed.people import World
+from seed.vocab_clusters import CLUSTERS, Cluster
+
+# state -> how many challenges
+STATE_PLAN = [("closed", 52), ("accepted", 24), ("delivered", 16), ("in_progress", 34), ("awarded", 12),
+              ("bidding_closed", 14), ("open", 40), ("draft", 10), ("cancelled", 10), ("expired", 10)]
+AFTER_AWARD = ["awarded", "in_progress", "delivered", "accepted", "closed"]
+DEMO_FIRM_STATES = ["open", "bidding_closed", "in_progress", "delivered", "closed", "accepted", "draft", "open"]
+CLUSTER_WEIGHTS = {"CSGJ": 26, "ZZGD": 18, "ZZHF": 10, "XTCN": 14, "CSJS": 11, "YYSH": 10, "HYSB": 10,
+                   "CDSW": 7, "CZYS": 10}
+TEAM_ROLES = ["结构设计", "仿真分析", "试验测试", "软件开发", "工艺优化", "现场实施"]
+# latest-step window (days before today) per state after the award
+WINDOWS = {"awarded": 25, "in_progress": 140, "delivered": 25, "accepted": 110}
+
+
+@dataclass
+class Plan:
+    challenge: Challenge
+    cluster: Cluster
+    firm: Organisation
+    poster: User
+    state: str
+    created: date
+    published: date | None = None
+    deadline: date | None = None
+    awarded: date | None = None
+    started: date | None = None
+    delivered: date | None = None
+    accepted: date | None = None
+    closed: date | None = None
+    ended: date | None = None  # cancelled / expired
+    bids: list[Bid] | None = None
+    winner: Bid | None = None
+    demo_lead: bool = False
+
+
+def build_challenges(session: Session, world: World) -> list[Plan]:
+    gen = world.gen
+    rng = gen.rng
+    states = [s for s, n in STATE_PLAN for _ in range(n)]
+    rng.shuffle(states)
+    keys = list(CLUSTER_WEIGHTS)
+    plans: list[Plan] = []
+    demo_firm = world.firms[DEMO_CENTER_KEY][0]
+    for i, state in enumerate(DEMO_FIRM_STATES + states[len(DEMO_FIRM_STATES):]):
+        if i < len(DEMO_FIRM_STATES):
+            cluster, firm = CLUSTERS[0], demo_firm
+        else:
+            key = rng.choices(keys, weights=list(CLUSTER_WEIGHTS.values()))[0]
+            cluster = next(c for c in CLUSTERS if c.key == key)
+            firm = rng.choice(world.firms[key])
+        plan = _timeline(world, cluster, firm, state)
+        plan.demo_lead = firm.id == demo_firm.id and state in ("in_progress", "closed")
+        plans.append(plan)
+    session.add_all([p.challenge for p in plans])
+    session.flush()
+    world.challenges += [p.challenge for p in plans]
+    for plan in plans:
+        _bids(world, plan)
+    bids = [b for p in plans for b in (p.bids or [])]
+    session.add_all(bids)
+    session.flush()
+    _teams_and_invitations(session, world, plans)
+    for plan in plans:
+        _challenge_events(world, plan)
+    return plans
+
+
+def _timeline(world: World, cluster: Cluster, firm: Organisation, state: str) -> Plan:
+    gen = world.gen
+    rng = gen.rng
+    today = gen.today
+    poster = world.firm_users[firm.id][0]
+    bid_days, award_gap, start_gap = rng.randint(15, 40), rng.randint(2, 12), rng.randint(1, 7)
+    work_days, accept_gap, close_gap = rng.randint(45, 150), rng.randint(5, 20), rng.randint(10, 40)
+    plan = Plan(challenge=None, cluster=cluster, firm=firm, poster=poster, state=state, created=today)  # type: ignore[arg-type]
+    if state == "draft":
+        plan.created = gen.days_ago(0, 40)
+        plan.deadline = today + timedelta(days=rng.randint(20, 60))
+    elif state == "open":
+        plan.published = gen.days_ago(1, 35)
+        plan.deadline = today + timedelta(days=rng.randint(5, 60))
+    elif state == "bidding_closed":
+        plan.deadline = gen.days_ago(1, 20)
+        plan.published = plan.deadline - timedelta(days=bid_days)
+    elif state in ("expired", "cancelled"):
+        plan.published = gen.day_between(HISTORY_START, today - timedelta(days=50 if state == "expired" else 5))
+        plan.deadline = plan.published + timedelta(days=bid_days)
+        if state == "expired":
+            plan.ended = plan.deadline + timedelta(days=1)
+        else:
+            plan.ended = gen.clamp(plan.published + timedelta(days=rng.randint(3, bid_days + 10)))
+    else:
+        steps = [bid_days + award_gap, start_gap, work_days, accept_gap, close_gap]
+        k = AFTER_AWARD.index(state)
+        total = sum(steps[: k + 1])
+        hi = today - timedelta(days=total + 1)
+        lo = max(HISTORY_START, hi - timedelta(days=WINDOWS.get(state, 10_000)))
+        plan.published = gen.day_between(lo, hi, growth=1.0 if state == "closed" else 0.5)
+        plan.deadline = plan.published + timedelta(days=bid_days)
+        plan.awarded = plan.deadline + timedelta(days=award_gap)
+        marks = [plan.awarded]
+        for step in steps[1: k + 1]:
+            marks.append(marks[-1] + timedelta(days=step))
+        names = ["awarded", "started", "delivered", "accepted", "closed"]
+        for name, day in zip(names, marks):
+            setattr(plan, name, day)
+    if plan.published:
+        plan.created = max(HISTORY_START, plan.published - timedelta(days=rng.randint(0, 6)))
+    budget = gen.budget()
+    delivery = (plan.deadline or today) + timedelta(days=start_gap + award_gap + work_days + 10)
+    text = gen.challenge_text(cluster=cluster, topic=rng.choice(cluster.topics), product=rng.choice(cluster.products),
+                              firm=firm.name, budget=budget, deadline=plan.deadline, delivery=delivery)
+    center = world.centers[cluster.key] if rng.random() < 0.9 or firm.id == world.firms[DEMO_CENTER_KEY][0].id else None
+    roll = rng.random()
+    plan.challenge = Challenge(
+        kind="challenge", company_id=firm.id, posted_by_id=poster.id, center_id=center.id if center else None,
+        region=firm.region, budget=budget, deadline=plan.deadline, delivery_deadline=delivery,
+        scheme="contest" if roll < 0.12 else "split" if roll < 0.2 else "single",
+        visibility="invite" if rng.random() < 0.08 else "public", status=state,
+        status_reason=rng.choice(v.CANCEL_REASONS) if state == "cancelled" else None,
+        created_at=gen.at(plan.created), **text,
+    )
+    c = plan.challenge
+    c.published_at = gen.at(plan.published) if plan.published else None
+    c.awarded_at = gen.at(plan.awarded) if plan.awarded else None
+    c.closed_at = gen.at(plan.closed or plan.ended) if (plan.closed or plan.ended) else None
+    if c.published_at and c.published_at < c.created_at:
+        c.published_at = gen.cap(c.created_at + timedelta(hours=2))
+    last = plan.closed or plan.accepted or plan.delivered or plan.started or plan.awarded or plan.ended \
+        or plan.published or plan.created
+    c.updated_at = max(gen.at(last), c.created_at)
+    return plan
+
+
+def _pick_bidders(world: World, plan: Plan, n: int) -> list[Engineer]:
+    rng = world.gen.rng
+    pool = [e for e in world.pools[plan.cluster.key] if e.available]
+    others = [e for e in world.engineers if world.home[e.id] != plan.cluster.key]
+    chosen: list[Engineer] = []
+    demo = world.pools[DEMO_CENTER_KEY][0]
+    if plan.demo_lead or (plan.cluster.key == DEMO_CENTER_KEY and rng.random() < 0.3):
+        chosen.append(demo)
+    while len(chosen) < n:
+        e = rng.choice(pool if rng.random() < 0.82 else others)
+        if e not in chosen:
+            chosen.append(e)
+    return chosen
+
+
+def _bids(world: World, plan: Plan) -> None:
+    gen = world.gen
+    rng = gen.rng
+    c = plan.challenge
+    n = {"draft": 0, "expired": 0, "open": rng.choice([0, 1, 2, 3, 4]), "cancelled": rng.choice([0, 0, 1, 2]),
+         "bidding_closed": rng.randint(2, 5)}.get(plan.state, rng.randint(2, 5))
+    if plan.firm.id == world.firms[DEMO_CENTER_KEY][0].id and plan.state in ("open", "bidding_closed"):
+        n = max(n, 3)  # the demo firm has bids to compare
+    plan.bids = []
+    if n == 0:
+        return
+    last_day = min(plan.deadline, gen.today)
+    for engineer in _pick_bidders(world, plan, n):
+        days = rng.randint(30, 160)
+        proposal, steps = gen.proposal(c.skills, days)
+        price = (c.budget * Decimal(str(round(rng.uniform(0.72, 1.05), 2)))).quantize(Decimal("1000"))
+        bid = Bid(challenge_id=c.id, engineer_id=engineer.id, proposal=proposal, plan=steps, price=price,
+                  schedule_days=days, created_at=gen.at(gen.day_between(plan.published, last_day, growth=0)))
+        if c.scheme == "split":
+            bid.part = rng.choice(["方案设计与仿真", "样件试制与试验", "软件与控制系统", "工艺导入"])
+        plan.bids.append(bid)
+    plan.bids.sort(key=lambda b: b.created_at)
+    if plan.state in AFTER_AWARD:
+        winner = plan.bids[0] if plan.demo_lead else rng.choice(plan.bids)
+        for bid in plan.bids:
+            bid.decided_at = c.awarded_at
+            if bid is winner:
+                bid.status = "awarded"
+            else:
+                bid.status, bid.reason = "rejected", rng.choice(v.REJECT_REASONS)
+        plan.winner = winner
+    elif plan.state == "cancelled":
+        for bid in plan.bids:
+            bid.status, bid.reason, bid.decided_at = "rejected", "发榜企业已撤榜", c.closed_at
+    else:
+        for bid in plan.bids:
+            roll = rng.random()
+            if roll < 0.08 and not (plan.firm.id == world.firms[DEMO_CENTER_KEY][0].id):
+                bid.status = "withdrawn"
+            elif plan.state == "bidding_closed" and roll < 0.5:
+                bid.status = "shortlisted"
+
+
+def _teams_and_invitations(session: Session, world: World, plans: list[Plan]) -> None:
+    gen = world.gen
+    rng = gen.rng
+    rows: list = []
+    demo_eng = world.pools[DEMO_CENTER_KEY][0]
+    for plan in plans:
+        c = plan.challenge
+        for bid in plan.bids or []:
+            pool = world.pools[world.home[bid.engineer_id]]
+            mates = [e for e in rng.sample(pool, rng.randint(0, 3)) if e.id != bid.engineer_id]
+            if bid is plan.winner and not plan.demo_lead and plan.cluster.key == DEMO_CENTER_KEY and \
+                    rng.random() < 0.25 and demo_eng.id != bid.engineer_id and demo_eng not in mates:
+                mates.append(demo_eng)  # the demo engineer also works as a team member
+            world.teams[bid.id] = mates
+            for mate in mates:
+                rows.append(BidMember(bid_id=bid.id, engineer_id=mate.id, role=rng.choice(TEAM_ROLES)))
+        invited: list[Engineer] = []
+        if c.visibility == "invite" and plan.published:
+            invited = rng.sample(world.pools[plan.cluster.key], 5)
+            invited += [world.engineers_by_id[b.engineer_id] for b in plan.bids or [] if
+                        world.engineers_by_id[b.engineer_id] not in invited]
+        elif plan.state == "open" and plan.cluster.key == DEMO_CENTER_KEY and plan.firm.id != \
+                world.firms[DEMO_CENTER_KEY][0].id and demo_eng.id not in {b.engineer_id for b in plan.bids or []}:
+            invited = [demo_eng]  # recommendations for the demo engineer
+        bidders = {b.engineer_id for b in plan.bids or []}
+        for engineer in invited:
+            when = gen.at(plan.published) + timedelta(hours=1)
+            inv = Invitation(challenge_id=c.id, engineer_id=engineer.id, invited_by_id=plan.poster.id,
+                             source="manual" if c.visibility == "invite" else "match",
+                             score=round(rng.uniform(0.55, 0.93), 3),
+                             status="bid" if engineer.id in bidders else rng.choice(["sent", "seen"]), created_at=when)
+            rows.append(inv)
+            world.log.add("invitation.sent", at=when, actor_id=plan.poster.id, center_id=c.center_id,
+                          organisation_id=c.company_id, engineer_id=engineer.id, challenge_id=c.id,
+                          data={"source": inv.source})
+        if c.visibility == "invite":
+            for bid in plan.bids or []:
+                user = world.eng_user[bid.engineer_id]
+                when = bid.created_at - timedelta(hours=3)
+                rows.append(NdaAcceptance(challenge_id=c.id, user_id=user.id, accepted_at=when))
+                world.log.add("challenge.nda_accepted", at=when, actor_id=user.id, center_id=c.center_id,
+                              organisation_id=c.company_id, engineer_id=bid.engineer_id, challenge_id=c.id)
+    session.add_all(rows)
+    session.flush()
+
+
+def center_for(world: World, c: Challenge, engineer_id: int | None = None) -> int | None:
+    """The hosting center, else the engineer's home center."""
+    if c.center_id:
+        return c.center_id
+    return world.centers[world.home[engineer_id]].id if engineer_id else None
+
+
+def _challenge_events(world: World, plan: Plan) -> None:
+    gen = world.gen
+    log = world.log
+    c = plan.challenge
+    base = dict(organisation_id=c.company_id, challenge_id=c.id, center_id=c.center_id)
+    log.add("challenge.created", at=c.created_at, actor_id=plan.poster.id, subject=("challenge", c.id), **base,
+            data={"title": c.title})
+    if c.published_at:
+        log.add("challenge.published", at=c.published_at, actor_id=plan.poster.id, subject=("challenge", c.id),
+                **base, data={"budget": str(c.budget), "deadline": c.deadline.isoformat()})
+        if gen.rng.random() < 0.15:
+            log.add("challenge.updated", at=gen.cap(c.published_at + timedelta(days=2)), actor_id=plan.poster.id,
+                    subject=("challenge", c.id), **base, data={"fields": ["deadline"]})
+    for bid in plan.bids or []:
+        user = world.eng_user[bid.engineer_id]
+        ctx = dict(base, center_id=center_for(world, c, bid.engineer_id), engineer_id=bid.engineer_id)
+        log.add("bid.created", at=bid.created_at, actor_id=user.id, subject=("bid", bid.id), **ctx,
+                data={"price": str(bid.price)})
+        if bid.status == "withdrawn":
+            log.add("bid.withdrawn", at=gen.cap(bid.created_at + timedelta(days=2)), actor_id=user.id,
+                    subject=("bid", bid.id), **ctx)
+    active_bids = [b for b in plan.bids or [] if b.status != "withdrawn"]
+    if plan.state in ["bidding_closed"] + AFTER_AWARD:
+        log.add("challenge.bidding_closed", at=gen.at(plan.deadline + timedelta(days=1), 0, 1), **base,
+                data={"bids": len(active_bids)})
+    if plan.winner:
+        w = plan.winner
+        ctx = dict(base, center_id=center_for(world, c, w.engineer_id), engineer_id=w.engineer_id)
+        log.add("challenge.awarded", at=c.awarded_at, actor_id=plan.poster.id, subject=("bid", w.id), **ctx,
+                data={"amount": str(w.price)})
+        log.add("bid.awarded", at=c.awarded_at, actor_id=plan.poster.id, subject=("bid", w.id), **ctx)
+    for bid in plan.bids or []:
+        if bid.status == "rejected":
+            log.add("bid.rejected", at=bid.decided_at, actor_id=plan.poster.id, subject=("bid", bid.id),
+                    **dict(base, center_id=center_for(world, c, bid.engineer_id), engineer_id=bid.engineer_id),
+                    data={"reason": bid.reason})
+    if plan.state == "cancelled":
+        log.add("challenge.cancelled", at=c.closed_at, actor_id=plan.poster.id, subject=("challenge", c.id),
+                **base, data={"reason": c.status_reason})
+    if plan.state == "expired":
+        log.add("challenge.expired", at=c.closed_at, subject=("challenge", c.id), **base)
+
