@@ -29,10 +29,8 @@ def _skills_phrase(ranked: Ranked, doc: docmod.Doc) -> str | None:
     return "技能: " + "; ".join(shown)
 
 
-def engineer_reasons(store: Store, challenge: Challenge, engineer: Engineer, ranked: Ranked,
-                     stats: Stats, center_names: list[str]) -> list[str]:
-    doc = store.docs[engineer.id]
-    qdoc = docmod.challenge_doc(challenge)
+def _channel_reasons(store: Store, ranked: Ranked, doc: docmod.Doc, query_text: str, doc_text: str) -> list[str]:
+    """Skills (structured), semantic similarity (dense) and shared keywords (lexical)."""
     out: list[str] = []
     if phrase := _skills_phrase(ranked, doc):
         out.append(phrase)
@@ -40,9 +38,17 @@ def engineer_reasons(store: Store, challenge: Challenge, engineer: Engineer, ran
     if dense > 0:
         out.append(f"语义相近: {dense:.2f}")
     skip = {normalize(s).lower() for s in ranked.matched_skills} | {v.lower() for v in doc.declared.values()}
-    keys = _keywords(store, docmod.challenge_text(challenge), docmod.engineer_text(engineer), skip)
+    keys = _keywords(store, query_text, doc_text, skip)
     if keys:
         out.append("关键词: " + "; ".join(keys))
+    return out
+
+
+def engineer_reasons(store: Store, challenge: Challenge, engineer: Engineer, ranked: Ranked,
+                     stats: Stats, center_names: list[str]) -> list[str]:
+    doc = store.docs[engineer.id]
+    qdoc = docmod.challenge_doc(challenge)
+    out = _channel_reasons(store, ranked, doc, docmod.challenge_text(challenge), docmod.engineer_text(engineer))
     fields = sorted(qdoc.fields & (doc.fields | doc.clusters))
     if fields:
         out.append("领域: " + "; ".join(fields[:2]))
@@ -67,16 +73,7 @@ def challenge_reasons(store: Store, engineer: Engineer, challenge: Challenge, ra
     if challenge.visibility == "invite":
         return [INVITE_ONLY]
     doc = store.docs[challenge.id]
-    out: list[str] = []
-    if phrase := _skills_phrase(ranked, doc):
-        out.append(phrase)
-    dense = ranked.channels.get("dense", 0.0)
-    if dense > 0:
-        out.append(f"语义相近: {dense:.2f}")
-    skip = {normalize(s).lower() for s in ranked.matched_skills} | {v.lower() for v in doc.declared.values()}
-    keys = _keywords(store, docmod.engineer_text(engineer), docmod.challenge_text(challenge), skip)
-    if keys:
-        out.append("关键词: " + "; ".join(keys))
+    out = _channel_reasons(store, ranked, doc, docmod.engineer_text(engineer), docmod.challenge_text(challenge))
     if challenge.region and challenge.region == engineer.region:
         out.append(f"同在{challenge.region}")
     if challenge.budget:
