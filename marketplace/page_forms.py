@@ -19,6 +19,13 @@ from core.errors import AppError
 from marketplace.models import ContractKind, Scheme, ServiceType, Visibility
 from marketplace.search import HALL_STATUSES, HallQuery
 
+SCHEMA_MESSAGES = {
+    "missing": "必填项未填写", "string_too_short": "内容过短", "string_too_long": "内容过长",
+    "too_long": "项目过多", "int_parsing": "应为整数", "decimal_parsing": "应为数字", "date_parsing": "日期格式应为 YYYY-MM-DD",
+    "greater_than_equal": "数值过小", "greater_than": "数值过小", "less_than_equal": "数值过大", "less_than": "数值过大",
+    "literal_error": "取值不在允许范围内", "enum": "取值不在允许范围内", "decimal_max_places": "最多保留两位小数",
+    "decimal_max_digits": "数值过大", "extra_forbidden": "不支持的字段",
+}
 LIST_SEPARATORS = re.compile(r"[;；,，、\n]+")
 
 
@@ -36,8 +43,12 @@ class FormResult:
         """Put a service or schema error next to its field (or on the form)."""
         if isinstance(exc, ValidationError):
             for err in exc.errors():
-                name = str(err["loc"][0]) if err.get("loc") else "form"
-                self.errors.setdefault(name, str(err.get("msg", "取值无效")).removeprefix("Value error, "))
+                name = ".".join(str(p) for p in err.get("loc", ())) or "form"
+                kind = err.get("type", "")
+                message = SCHEMA_MESSAGES.get(kind, "取值无效")
+                if kind == "value_error":
+                    message = str(err.get("msg", message)).removeprefix("Value error, ")
+                self.errors.setdefault(name, message)
         else:
             self.errors[exc.field or "form"] = exc.message
         return self
@@ -92,9 +103,11 @@ def _date(raw: str, result: FormResult, name: str, *, label: str) -> date | None
         return None
 
 
-def _required(raw: str, result: FormResult, name: str, *, label: str, max_len: int) -> str:
+def _required(raw: str, result: FormResult, name: str, *, label: str, max_len: int, min_len: int = 1) -> str:
     if not raw:
         result.errors[name] = f"请填写{label}"
+    elif len(raw) < min_len:
+        result.errors[name] = f"{label}至少需要{min_len}个字"
     elif len(raw) > max_len:
         result.errors[name] = f"{label}不能超过{max_len}个字"
     return raw
@@ -132,8 +145,9 @@ def parse_challenge(form: Mapping[str, Any]) -> FormResult:
     result = FormResult(raw={name: _text(form, name) for name in CHALLENGE_FIELDS})
     raw = result.raw
     values = result.values
-    values["title"] = _required(raw["title"], result, "title", label="榜单名称", max_len=200)
-    values["description"] = _required(raw["description"], result, "description", label="技术难题描述", max_len=20000)
+    values["title"] = _required(raw["title"], result, "title", label="榜单名称", max_len=200, min_len=2)
+    values["description"] = _required(raw["description"], result, "description", label="技术难题描述", max_len=20000,
+                                      min_len=5)
     values["kpis"] = _required(raw["kpis"], result, "kpis", label="核心指标", max_len=5000)
     values["ip_terms"] = raw["ip_terms"] or None
     values["solver_conditions"] = raw["solver_conditions"] or None
@@ -163,7 +177,7 @@ def parse_bid(form: Mapping[str, Any]) -> FormResult:
     result = FormResult(raw={name: _text(form, name) for name in names})
     raw = result.raw
     result.values = {
-        "proposal": _required(raw["proposal"], result, "proposal", label="揭榜方案", max_len=20000),
+        "proposal": _required(raw["proposal"], result, "proposal", label="揭榜方案", max_len=20000, min_len=5),
         "plan": raw["plan"] or None,
         "price": _decimal(raw["price"], result, "price", label="报价"),
         "schedule_days": _int(raw["schedule_days"], result, "schedule_days", label="工期（天）", low=1, high=3650),
@@ -239,4 +253,16 @@ def parse_profile(form: Mapping[str, Any]) -> FormResult:
         result.errors["skills"] = "请至少填写一项技能"
     if result.values["capacity"] is None and "capacity" not in result.errors:
         result.errors["capacity"] = "请填写可同时承接的榜单数"
+    return result
+
+
+def parse_milestone(form: Mapping[str, Any]) -> FormResult:
+    names = ["title", "amount", "due_date"]
+    result = FormResult(raw={name: _text(form, name) for name in names})
+    raw = result.raw
+    result.values = {
+        "title": _required(raw["title"], result, "title", label="阶段名称", max_len=200, min_len=2),
+        "amount": _decimal(raw["amount"], result, "amount", label="金额"),
+        "due_date": _date(raw["due_date"], result, "due_date", label="截止日期"),
+    }
     return result

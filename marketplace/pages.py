@@ -6,6 +6,8 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse
+from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from accounts import policy
@@ -14,10 +16,12 @@ from accounts.models import Organisation, User
 from centers.models import Center, PoolMembership
 from core.csrf import verify_csrf
 from core.db import SessionDep
-from core.errors import NotFound
+from core.errors import AppError, NotFound
 from core.templating import environment, render
-from marketplace import page_forms, search
-from marketplace.models import STATUS_LABELS, Bid, BidStatus, Challenge, Engineer, NdaAcceptance, Rating
+from marketplace import bids, challenges, page_forms, search
+from marketplace.reputation import engineer_reputation
+from marketplace.schemas import BidCreate, ChallengeCreate
+from marketplace.models import STATUS_LABELS, Bid, BidStatus, Challenge, Engineer
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
 
@@ -52,13 +56,6 @@ def engineer_or_404(engineer_id: int, session: SessionDep) -> Engineer:
 EngineerDep = Annotated[Engineer, Depends(engineer_or_404)]
 
 
-def nda_signed(session: Session, challenge: Challenge, user: User | None) -> bool:
-    if user is None:
-        return False
-    return session.exec(select(NdaAcceptance.id).where(NdaAcceptance.challenge_id == challenge.id,
-                                                       NdaAcceptance.user_id == user.id)).first() is not None
-
-
 def my_bid(session: Session, challenge: Challenge, user: User | None) -> Bid | None:
     if user is None or user.engineer_id is None:
         return None
@@ -71,37 +68,8 @@ def has_route(request: Request, path_template: str) -> bool:
 
 
 def reputation(session: Session, engineer: Engineer) -> dict:
-    """Reputation with its basis: count, averages per aspect, trend, accepted deliveries."""
-    try:  # helper A's reputation service, when present
-        from marketplace.reputation import engineer_reputation  # type: ignore[attr-defined]
-
-        return engineer_reputation(session, engineer=engineer)
-    except ImportError:
-        pass
-    from marketplace.models import Collaboration
-
-    ratings = session.exec(select(Rating).where(Rating.engineer_id == engineer.id,
-                                                Rating.direction == "firm_to_engineer")
-                           .order_by(col(Rating.created_at))).all()
-    accepted = len(session.exec(select(Collaboration.id).where(Collaboration.lead_engineer_id == engineer.id,
-                                                               Collaboration.accepted_at.is_not(None))).all())
-
-    def avg(values: list[int | None]) -> float | None:
-        nums = [v for v in values if v is not None]
-        return round(sum(nums) / len(nums), 1) if nums else None
-
-    recent, older = ratings[-5:], ratings[:-5]
-    trend = None
-    if older and recent:
-        diff = (avg([r.overall for r in recent]) or 0) - (avg([r.overall for r in older]) or 0)
-        trend = "上升" if diff > 0.2 else "下降" if diff < -0.2 else "平稳"
-    return {
-        "count": len(ratings), "overall": avg([r.overall for r in ratings]),
-        "quality": avg([r.quality for r in ratings]), "timeliness": avg([r.timeliness for r in ratings]),
-        "communication": avg([r.communication for r in ratings]), "trend": trend,
-        "accepted_deliveries": accepted,
-        "recent_comments": [r.comment for r in reversed(ratings) if r.comment][:3],
-    }
+    """Reputation with its basis (count, per-aspect averages, trend, accepted deliveries)."""
+    return engineer_reputation(session, engineer=engineer)
 
 
 # ---------------------------------------------------------------- the hall
@@ -125,8 +93,7 @@ def challenge_hall(request: Request, session: SessionDep, user: OptionalUser):
 
 @router.get("/challenges/{challenge_id:int}")
 def challenge_detail(request: Request, session: SessionDep, user: OptionalUser, challenge: ChallengeDep):
-    signed = nda_signed(session, challenge, user)
-    details_visible = policy.can_see_challenge_details(user, challenge, nda_signed=signed)
+    details_visible = challenges.details_allowed(session, challenge, user)
     bid = my_bid(session, challenge, user)
     return render(request, "marketplace/challenge_detail.html",
                   detail_context(request, session, user, challenge, details_visible=details_visible, bid=bid))
@@ -161,6 +128,8 @@ def detail_context(request: Request, session: Session, user: User | None, challe
 
 
 def _bid_note(user: User | None, challenge: Challenge) -> str | None:
+    if challenge.kind != "challenge" or policy.can_edit_challenge(user, challenge):
+        return None
     if challenge.status != "open":
         return "本榜单已不再接受揭榜申请。"
     if user is None:
@@ -286,3 +255,110 @@ def bid_manager(challenge: ChallengeDep, user: OptionalUser) -> User:
 def challenge_bids(request: Request, session: SessionDep, challenge: ChallengeDep,
                    user: Annotated[User, Depends(bid_manager)]):
     return render(request, "marketplace/challenge_bids.html", bids_context(session, user, challenge))
+
+
+@router.post("/challenges/new")
+async def challenge_create(request: Request, session: SessionDep, user: PosterDep):
+    form = page_forms.parse_challenge(await request.form())
+    challenge = None
+    if form.ok:
+        values = {k: v for k, v in form.values.items() if k not in ("center_id", "publish")}
+        try:
+            data = ChallengeCreate(**values, center=str(form.values["center_id"]) if form.values["center_id"] else None,
+                                   status="open" if form.values["publish"] else "draft")
+            challenge = challenges.create_challenge(session, data=data, by=user)
+        except (AppError, ValidationError) as exc:
+            form.fail(exc)
+    if challenge is None:
+        return render(request, "marketplace/challenge_form.html", _challenge_form_context(session, form), status_code=422)
+    return RedirectResponse(f"/challenges/{challenge.id}", status_code=303)
+
+
+@router.post("/challenges/{challenge_id:int}/publish")
+def challenge_publish(session: SessionDep, challenge: ChallengeDep, user: PosterDep):
+    policy.require(policy.can_edit_challenge(user, challenge), "只能发布本企业的榜单")
+    challenges.publish(session, challenge=challenge, by=user)
+    return RedirectResponse(f"/challenges/{challenge.id}", status_code=303)
+
+
+@router.post("/challenges/{challenge_id:int}/nda")
+async def challenge_nda(request: Request, session: SessionDep, challenge: ChallengeDep, user: OptionalUser):
+    user = policy.require_user(user)
+    if (await request.form()).get("agree") != "1":
+        return RedirectResponse(f"/challenges/{challenge.id}#nda", status_code=303)
+    challenges.accept_nda(session, challenge=challenge, by=user)
+    return RedirectResponse(f"/challenges/{challenge.id}", status_code=303)
+
+
+@router.post("/challenges/{challenge_id:int}/bids")
+async def challenge_bid(request: Request, session: SessionDep, challenge: ChallengeDep, user: OptionalUser):
+    user = policy.require_user(user)
+    policy.require(policy.can_bid(user), "只有共享工程师可以揭榜")
+    form = page_forms.parse_bid(await request.form())
+    bid = None
+    if form.ok:
+        values = {k: v for k, v in form.values.items() if k != "members"}
+        try:
+            data = BidCreate(**values, team=[{"engineer": ref} for ref in form.values["members"]])
+            bid = bids.submit_bid(session, challenge=challenge, data=data, by=user)
+        except (AppError, ValidationError) as exc:
+            form.fail(exc)
+            if "team" in form.errors or any(k.startswith("team") for k in form.errors):
+                form.errors["members"] = next(v for k, v in form.errors.items() if k.startswith("team"))
+    details_visible = challenges.details_allowed(session, challenge, user)
+    ctx = detail_context(request, session, user, challenge, details_visible=details_visible,
+                         bid=bid, bid_form=None if bid else form)
+    if bid is None:
+        return render(request, "marketplace/challenge_detail.html", ctx, block="bid_section", status_code=422)
+    if request.headers.get("hx-request"):
+        return render(request, "marketplace/challenge_detail.html", ctx, block="bid_section")
+    return RedirectResponse(f"/challenges/{challenge.id}", status_code=303)
+
+
+# ---------------------------------------------------------------- firm: decide on bids
+
+def bid_or_404(bid_id: int, session: SessionDep, user: OptionalUser) -> Bid:
+    user = policy.require_user(user)
+    bid = session.get(Bid, bid_id)
+    challenge = session.get(Challenge, bid.challenge_id) if bid else None
+    if bid is None or not policy.can_see_bid(user, bid, challenge):
+        raise NotFound("揭榜申请不存在")
+    return bid
+
+
+BidDep = Annotated[Bid, Depends(bid_or_404)]
+
+
+def _decided(request: Request, session: Session, user: User, challenge: Challenge, flash: str):
+    if request.headers.get("hx-request"):
+        return render(request, "marketplace/challenge_bids.html", bids_context(session, user, challenge, flash=flash),
+                      block="bids")
+    return RedirectResponse(f"/challenges/{challenge.id}/bids", status_code=303)
+
+
+@router.post("/bids/{bid_id:int}/award")
+async def bid_award(request: Request, session: SessionDep, bid: BidDep, user: OptionalUser):
+    challenge = session.get(Challenge, bid.challenge_id)
+    policy.require(policy.can_manage_bids(user, challenge), "只有发榜企业可以定榜")
+    form = page_forms.parse_award(await request.form())
+    if not form.ok:
+        return render(request, "marketplace/challenge_bids.html",
+                      bids_context(session, user, challenge, error="；".join(form.errors.values())),
+                      block="bids", status_code=422)
+    collaboration = bids.award(session, challenge=challenge, bid=bid, by=user, **form.values)
+    if request.headers.get("hx-request"):
+        return render(request, "marketplace/challenge_bids.html",
+                      bids_context(session, user, challenge, flash="已选定挂帅工程师，协作空间已开启。"), block="bids")
+    return RedirectResponse(f"/collaborations/{collaboration.id}", status_code=303)
+
+
+@router.post("/bids/{bid_id:int}/reject")
+async def bid_reject(request: Request, session: SessionDep, bid: BidDep, user: OptionalUser):
+    challenge = session.get(Challenge, bid.challenge_id)
+    policy.require(policy.can_manage_bids(user, challenge), "只有发榜企业可以处理揭榜申请")
+    form = page_forms.parse_reason(await request.form(), label="不选原因")
+    if not form.ok:
+        return render(request, "marketplace/challenge_bids.html",
+                      bids_context(session, user, challenge, error=form.errors["reason"]), block="bids", status_code=422)
+    bids.reject_bid(session, bid=bid, challenge=challenge, by=user, reason=form.values["reason"])
+    return _decided(request, session, user, challenge, "已告知揭榜人未中选的原因。")

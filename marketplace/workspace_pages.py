@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
+from pydantic import ValidationError
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -16,10 +17,11 @@ from accounts.models import Organisation, User
 from core.clock import now
 from core.csrf import verify_csrf
 from core.db import SessionDep
-from core.errors import NotFound
+from core.errors import AppError, NotFound
 from core.templating import render
-from marketplace import page_forms
+from marketplace import bids, execution, page_forms, reputation
 from marketplace.events import EVENT_KINDS
+from marketplace.schemas import MilestoneCreate, RatingIn, WorkLogCreate
 from matching.models import IndexDirty
 from marketplace.models import (Bid, BidStatus, Challenge, Collaboration, CollaborationMember, Deliverable, Engineer,
                                 Event, Milestone, Rating, ShareAgreement, StoredFile, WorkLog)
@@ -116,6 +118,7 @@ def engineer_overview(session: Session, engineer: Engineer) -> dict:
         "engineer": engineer, "bids": bids, "collaborations": rows, "shares": shares,
         "active_count": sum(1 for c, *_ in rows if c.status in ACTIVE_COLLAB),
         "reward_total": sum((s.amount or Decimal(0) for s, _ in shares), Decimal(0)),
+        "flash": None,
     }
 
 
@@ -215,3 +218,183 @@ def update_profile(session: Session, *, engineer: Engineer, values: dict) -> Eng
 @router.get("/collaborations/{collaboration_id:int}")
 def collaboration_page(request: Request, session: SessionDep, user: CurrentUser, collab: CollaborationDep):
     return render(request, "marketplace/challenge_work.html", collaboration_view(session, collab, user))
+
+
+@router.post("/bids/{bid_id:int}/withdraw")
+def bid_withdraw(request: Request, session: SessionDep, user: EngineerUserDep, bid_id: int):
+    bid = session.get(Bid, bid_id)
+    if bid is None or not policy.can_withdraw_bid(user, bid):
+        raise NotFound("揭榜申请不存在")
+    bids.withdraw_bid(session, bid=bid, challenge=session.get(Challenge, bid.challenge_id), by=user)
+    if request.headers.get("hx-request"):
+        ctx = engineer_overview(session, _my_engineer(session, user))
+        ctx["flash"] = "已撤回揭榜申请。"
+        return render(request, "marketplace/engineer_home.html", ctx, block="my_bids")
+    return RedirectResponse("/engineer", status_code=303)
+
+
+# ---------------------------------------------------------------- execution: milestones, logs, files, delivery
+
+def _challenge_of(session: Session, collaboration: Collaboration) -> Challenge:
+    return session.get(Challenge, collaboration.challenge_id)
+
+
+def _milestones_block(request: Request, session: Session, collab: Collaboration, user: User, *,
+                      flash: str | None = None, error: str | None = None, status_code: int = 200):
+    if request.headers.get("hx-request"):
+        ctx = collaboration_view(session, collab, user)
+        ctx.update(flash=flash, ms_error=error)
+        return render(request, "marketplace/challenge_work.html", ctx, block="milestones", status_code=status_code)
+    if error:
+        ctx = collaboration_view(session, collab, user)
+        ctx.update(ms_error=error)
+        return render(request, "marketplace/challenge_work.html", ctx, status_code=status_code)
+    return RedirectResponse(f"/collaborations/{collab.id}#milestones", status_code=303)
+
+
+def milestone_or_404(milestone_id: int, session: SessionDep, user: CurrentUser) -> Milestone:
+    milestone = session.get(Milestone, milestone_id)
+    if milestone is None:
+        raise NotFound("里程碑不存在")
+    collaboration_or_404(milestone.collaboration_id, session, user)  # the same visibility as its collaboration
+    return milestone
+
+
+MilestoneDep = Annotated[Milestone, Depends(milestone_or_404)]
+
+
+@router.post("/collaborations/{collaboration_id:int}/milestones")
+async def milestone_add(request: Request, session: SessionDep, user: CurrentUser, collab: CollaborationDep):
+    form = page_forms.parse_milestone(await request.form())
+    if form.ok:
+        try:
+            execution.add_milestone(session, collaboration=collab, challenge=_challenge_of(session, collab),
+                                    data=MilestoneCreate(**form.values), by=user)
+        except ValidationError as exc:
+            form.fail(exc)
+    if not form.ok:
+        return _milestones_block(request, session, collab, user, error="；".join(form.errors.values()), status_code=422)
+    return _milestones_block(request, session, collab, user, flash="已新增里程碑。")
+
+
+@router.post("/milestones/{milestone_id:int}/{action}")
+async def milestone_decide(request: Request, session: SessionDep, user: CurrentUser, milestone: MilestoneDep,
+                           action: str):
+    collab = session.get(Collaboration, milestone.collaboration_id)
+    scope = {"milestone": milestone, "collaboration": collab, "challenge": _challenge_of(session, collab), "by": user}
+    if action == "submit":
+        execution.submit_milestone(session, **scope)
+        flash = "已提交验收，等待企业确认。"
+    elif action == "accept":
+        execution.accept_milestone(session, **scope)
+        flash = "里程碑已验收通过。"
+    elif action == "reject":
+        form = page_forms.parse_reason(await request.form(), label="退回原因")
+        if not form.ok:
+            return _milestones_block(request, session, collab, user, error=form.errors["reason"], status_code=422)
+        execution.reject_milestone(session, **scope, reason=form.values["reason"])
+        flash = "已退回，工程师将按原因修改后重新提交。"
+    else:
+        raise NotFound("不支持的操作")
+    return _milestones_block(request, session, collab, user, flash=flash)
+
+
+@router.post("/collaborations/{collaboration_id:int}/worklogs")
+async def worklog_add(request: Request, session: SessionDep, user: CurrentUser, collab: CollaborationDep):
+    form = page_forms.parse_worklog(await request.form())
+    if form.ok:
+        try:
+            execution.add_worklog(session, collaboration=collab, challenge=_challenge_of(session, collab),
+                                  data=WorkLogCreate(**form.values), by=user)
+        except (AppError, ValidationError) as exc:
+            if isinstance(exc, AppError) and exc.status != 422:
+                raise
+            form.fail(exc)
+    ctx = collaboration_view(session, collab, user)
+    ctx["wl_form"] = form
+    if request.headers.get("hx-request"):
+        return render(request, "marketplace/challenge_work.html", ctx, block="worklogs",
+                      status_code=200 if form.ok else 422)
+    if not form.ok:
+        return render(request, "marketplace/challenge_work.html", ctx, status_code=422)
+    return RedirectResponse(f"/collaborations/{collab.id}#worklogs", status_code=303)
+
+
+@router.post("/collaborations/{collaboration_id:int}/deliverables")
+async def deliverable_upload(request: Request, session: SessionDep, user: CurrentUser, collab: CollaborationDep):
+    data = await request.form()
+    upload = data.get("file")
+    milestone_raw = str(data.get("milestone_id") or "")
+    milestone = session.get(Milestone, int(milestone_raw)) if milestone_raw.isdigit() else None
+    content = await upload.read() if upload is not None and hasattr(upload, "read") else b""
+    try:
+        execution.upload_deliverable(session, collaboration=collab, challenge=_challenge_of(session, collab),
+                                     data=content, filename=getattr(upload, "filename", None), by=user,
+                                     note=str(data.get("note") or "")[:2000] or None, milestone=milestone)
+    except AppError as exc:
+        if exc.status != 422:
+            raise
+        ctx = collaboration_view(session, collab, user)
+        ctx["ms_error"] = f"上传失败：{exc.message}"
+        return render(request, "marketplace/challenge_work.html", ctx, status_code=422)
+    return RedirectResponse(f"/collaborations/{collab.id}#deliverables", status_code=303)
+
+
+@router.get("/collaborations/{collaboration_id:int}/files/{file_id:int}")
+def deliverable_download(session: SessionDep, user: CurrentUser, collab: CollaborationDep, file_id: int):
+    """Only the parties get the file, always as a download, never rendered."""
+    from fastapi.responses import Response
+    from urllib.parse import quote
+
+    from marketplace import storage
+
+    stored = next((f for _, f in execution.deliverables(session, collab) if f is not None and f.id == file_id), None)
+    if stored is None:
+        raise NotFound("文件不存在")
+    headers = {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(stored.filename)}",
+               "X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"}
+    return Response(storage.read(stored), media_type="application/octet-stream", headers=headers)
+
+
+@router.post("/collaborations/{collaboration_id:int}/deliver")
+async def collaboration_deliver(request: Request, session: SessionDep, user: CurrentUser, collab: CollaborationDep):
+    note = str((await request.form()).get("note") or "").strip()[:5000] or None
+    execution.deliver(session, collaboration=collab, challenge=_challenge_of(session, collab), by=user, note=note)
+    return RedirectResponse(f"/collaborations/{collab.id}#delivery", status_code=303)
+
+
+@router.post("/collaborations/{collaboration_id:int}/accept")
+async def collaboration_accept(request: Request, session: SessionDep, user: CurrentUser, collab: CollaborationDep):
+    challenge = _challenge_of(session, collab)
+    policy.require(policy.can_accept(user, challenge), "只有发榜企业可以验收")
+    form = page_forms.parse_rating(await request.form())
+    if not form.ok:
+        ctx = collaboration_view(session, collab, user)
+        ctx["rating_form"] = form
+        return render(request, "marketplace/challenge_work.html", ctx, status_code=422)
+    accept_and_rate(session, collaboration=collab, challenge=challenge, by=user, values=form.values)
+    return RedirectResponse(f"/collaborations/{collab.id}#delivery", status_code=303)
+
+
+@router.post("/collaborations/{collaboration_id:int}/reject")
+async def collaboration_reject(request: Request, session: SessionDep, user: CurrentUser, collab: CollaborationDep):
+    form = page_forms.parse_reason(await request.form(), label="验收未通过的原因")
+    if not form.ok:
+        ctx = collaboration_view(session, collab, user)
+        ctx["ms_error"] = form.errors["reason"]
+        return render(request, "marketplace/challenge_work.html", ctx, status_code=422)
+    execution.reject_delivery(session, collaboration=collab, challenge=_challenge_of(session, collab), by=user,
+                              reason=form.values["reason"])
+    return RedirectResponse(f"/collaborations/{collab.id}#delivery", status_code=303)
+
+
+def accept_and_rate(session: Session, *, collaboration: Collaboration, challenge: Challenge, by: User,
+                    values: dict) -> Collaboration:
+    """车间验题 and 市场评价 in one step, as the firm does it on the page."""
+    execution.accept_delivery(session, collaboration=collaboration, challenge=challenge, by=by)
+    scores = [values[k] for k in ("quality", "timeliness", "communication")]
+    reputation.rate(session, collaboration=collaboration, challenge=challenge, by=by,
+                    data=RatingIn(overall=round(sum(scores) / len(scores)), quality=values["quality"],
+                                  timeliness=values["timeliness"], communication=values["communication"],
+                                  comment=values["comment"]))
+    return collaboration

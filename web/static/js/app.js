@@ -9,3 +9,25 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// htmx: swap 4xx answers too (forms come back with their Chinese field errors, conflicts with the reason);
+// only server errors are left unswapped and reported.
+// app.js is deferred after htmx, so htmx is defined when this runs.
+if (window.htmx) {
+  window.htmx.config.responseHandling = [
+    { code: "204", swap: false },
+    { code: "[23]..", swap: true },
+    { code: "4..", swap: true, error: false },
+    { code: "...", swap: false, error: true },
+  ];
+}
+document.addEventListener("htmx:responseError", (event) => {
+  const target = event.detail.target;
+  if (target) {
+    const note = document.createElement("p");
+    note.className = "alert";
+    note.setAttribute("role", "alert");
+    note.textContent = "服务器暂时无法处理该请求，请稍后重试。";
+    target.prepend(note);
+  }
+});
