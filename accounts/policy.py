@@ -163,3 +163,39 @@ def can_see_engineer_private(user: User | None, engineer: Any, center_ids: set[i
 
 def can_administer(user: User | None) -> bool:
     return is_admin(user)
+
+
+# ---------------------------------------------------------------- execution (marketplace core)
+
+def can_plan_milestones(user: User | None, collaboration: Any, challenge: Any) -> bool:
+    """Milestones are set by the firm or proposed by the lead engineer."""
+    return owns_challenge(user, challenge) or is_lead(user, collaboration) or is_admin(user)
+
+
+def can_log_work(user: User | None, collaboration: Any, member_ids: set[int]) -> bool:
+    return is_lead(user, collaboration) or is_team_member(user, member_ids)
+
+
+def can_stop_work(user: User | None, collaboration: Any, challenge: Any) -> bool:
+    """Stop-work and reassignment of a silent lead: the firm or the center operator."""
+    return owns_challenge(user, challenge) or can_resolve_dispute(user, collaboration, challenge)
+
+
+def can_raise_dispute(user: User | None, collaboration: Any, challenge: Any) -> bool:
+    return owns_challenge(user, challenge) or is_lead(user, collaboration)
+
+
+def can_record_payment(user: User | None, challenge: Any) -> bool:
+    return owns_challenge(user, challenge) or is_admin(user)
+
+
+def can_record_shares(user: User | None, collaboration: Any, challenge: Any) -> bool:
+    """Share agreements: the firm, or the center operator who brokers them."""
+    return owns_challenge(user, challenge) or can_resolve_dispute(user, collaboration, challenge)
+
+
+def can_book_resource(user: User | None, resource: Any) -> bool:
+    """Signed-in users book open resources; a center's operators book its own."""
+    if user is None:
+        return False
+    return bool(resource.open_to_public) or (is_role(user, Role.center) and user.center_id == resource.center_id)

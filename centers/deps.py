@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends
+from sqlmodel import Session
 
+from accounts.models import User
 from centers.models import Center
 from centers.service import get_center
 from core.db import SessionDep
+from core.errors import Forbidden, NotFound
 
 
 def center_or_404(center_id: str, session: SessionDep) -> Center:
@@ -17,3 +20,13 @@ def center_or_404(center_id: str, session: SessionDep) -> Center:
 
 
 CenterDep = Annotated[Center, Depends(center_or_404)]
+
+
+def operated_center(session: Session, user: User) -> Center:
+    """The center an operator runs."""
+    if user.role != "center" or user.center_id is None:
+        raise Forbidden("只有中心运营人员可以进入中心工作台")
+    center = session.get(Center, user.center_id)
+    if center is None:
+        raise NotFound("所运营的中心不存在")
+    return center

@@ -9,33 +9,24 @@ from fastapi.responses import RedirectResponse
 
 from accounts import policy
 from accounts.deps import CurrentUser
-from accounts.models import User
 from centers import service
-from centers.deps import CenterDep
+from centers.deps import CenterDep, operated_center
 from centers.indicators import LINE_BY_ID, compute_indicators
 from centers.indicators.rubric import FIGURE_LABELS, GROUPS
 from centers.indicators.trend import TREND_FIGURES, monthly
 from centers.models import Center, CenterStatus
+from centers.workspace_pages import router as workspace_router
 from core.clock import today
 from core.csrf import verify_csrf
 from core.db import SessionDep
-from core.errors import Forbidden, NotFound
+from core.errors import NotFound
 from core.templating import environment, render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
+router.include_router(workspace_router)
 environment().globals.update(figure_labels=FIGURE_LABELS, indicator_groups=GROUPS)
 
 YearQuery = Query(None, ge=2000, le=2100)
-
-
-def operated_center(session, user: User) -> Center:
-    """The center an operator runs."""
-    if user.role != "center" or user.center_id is None:
-        raise Forbidden("只有中心运营人员可以进入中心工作台")
-    center = session.get(Center, user.center_id)
-    if center is None:
-        raise NotFound("所运营的中心不存在")
-    return center
 
 
 @router.get("/centers")
@@ -93,3 +84,4 @@ def evidence(request: Request, center: CenterDep, line_id: str, user: CurrentUse
     line = next(item for item in result["lines"] if item["id"] == line_id)
     return render(request, "centers/evidence.html", {"center": center, "result": result, "line": line,
                                                      "year": result["year"]}, block="evidence")
+

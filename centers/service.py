@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Field, Session, SQLModel, select
 
 from centers.models import Center
 from core.errors import NotFound
@@ -66,3 +66,32 @@ def filter_options(session: Session) -> dict[str, list[str]]:
     cities = session.exec(select(Center.city).where(Center.city.is_not(None)).distinct()).all()  # type: ignore[union-attr]
     clusters = session.exec(select(Center.cluster).where(Center.cluster.is_not(None)).distinct()).all()  # type: ignore[union-attr]
     return {"cities": sorted(c for c in cities if c), "clusters": sorted(c for c in clusters if c)}
+
+
+class CenterUpdate(SQLModel):
+    """The profile an operator edits (依托单位, 主攻产业集群, 共性技术平台, 运营团队, 场地)."""
+
+    host_name: str | None = Field(default=None, max_length=120)
+    cluster: str | None = Field(default=None, max_length=60)
+    platform: str | None = Field(default=None, max_length=120)
+    description: str | None = Field(default=None, max_length=5000)
+    address: str | None = Field(default=None, max_length=200)
+    site_area_m2: int | None = Field(default=None, ge=0, le=10_000_000)
+    lab_area_m2: int | None = Field(default=None, ge=0, le=10_000_000)
+    operations_staff: int | None = Field(default=None, ge=0, le=100_000)
+    contact: str | None = Field(default=None, max_length=60)
+
+
+def update_profile(session: Session, *, center: Center, data: CenterUpdate) -> Center:
+    from accounts.models import OrgKind
+    from accounts.service import get_or_create_org
+
+    values = data.model_dump(exclude_unset=True)
+    host_name = values.pop("host_name", None)
+    if host_name:
+        center.host_org_id = get_or_create_org(session, host_name.strip(), kind=OrgKind.host, region=center.city).id
+    for key, value in values.items():
+        setattr(center, key, value.strip() if isinstance(value, str) else value)
+    session.add(center)
+    session.flush()
+    return center

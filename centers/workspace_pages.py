@@ -1,0 +1,124 @@
+"""The operator's workspace (/center): profile, pool, roster import, resources and bookings, records."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi.responses import RedirectResponse
+
+from accounts import policy
+from accounts.deps import CurrentUser
+from centers import bookings, pool, records, roster, service
+from centers.deps import operated_center
+from core.clock import today
+from core.csrf import verify_csrf
+from core.db import SessionDep
+from core.errors import Invalid
+from core.templating import render
+from marketplace.service import get_engineer
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
+MAX_UPLOAD = 5 * 1024 * 1024
+
+
+def _back(anchor: str, message: str | None = None) -> RedirectResponse:
+    suffix = f"?done={message}" if message else ""
+    return RedirectResponse(f"/center{suffix}#{anchor}", status_code=303)
+
+
+@router.get("/center")
+def workspace(request: Request, user: CurrentUser, session: SessionDep, kind: str = Query("training", max_length=12),
+              done: str | None = Query(None, max_length=40)):
+    center = operated_center(session, user)
+    records.spec(kind)
+    resources = records.list_records(session, center=center, kind="resource")
+    year = today().year
+    return render(request, "centers/workspace.html", {
+        "center": center, "profile": service.center_profile(session, center), "members": pool.members(session, center=center),
+        "pool_labels": pool.POOL_STATUS_LABELS, "engagements": pool.ENGAGEMENTS,
+        "resources": [(r, bookings.utilisation(session, resource=r, year=year)) for r in resources],
+        "kind": kind, "kinds": records.KINDS, "rows": records.list_records(session, center=center, kind=kind),
+        "form_fields": records.form_fields(kind), "done": done, "year": year,
+        "choice_labels": {**records.MECHANISM_LABELS, **records.PARTNER_KIND_LABELS},
+    }, block="records" if request.headers.get("hx-target") == "records" else None)
+
+
+@router.post("/center/profile")
+async def save_profile(request: Request, user: CurrentUser, session: SessionDep):
+    center = operated_center(session, user)
+    form = await request.form()
+    values = {k: (str(v).strip() or None) for k, v in form.items() if k in service.CenterUpdate.model_fields}
+    try:
+        data = service.CenterUpdate.model_validate(values)
+    except Exception as exc:
+        raise Invalid("场地面积与人数应为非负整数", field="profile") from exc
+    service.update_profile(session, center=center, data=data)
+    return _back("profile", "资料已保存")
+
+
+@router.post("/center/pool/invite")
+async def invite(request: Request, user: CurrentUser, session: SessionDep):
+    center = operated_center(session, user)
+    form = await request.form()
+    engineer = get_engineer(session, str(form.get("engineer", "")).strip() or "-")
+    pool.add_member(session, center=center, engineer=engineer, engagement=str(form.get("engagement") or "兼职"),
+                    long_term=bool(form.get("long_term")), status="invited", by=user)
+    return _back("pool", "已发出邀请")
+
+
+@router.post("/center/pool/{membership_id}/{action}")
+def pool_action(membership_id: int, action: str, user: CurrentUser, session: SessionDep):
+    center = operated_center(session, user)
+    membership = pool.membership_of(session, center=center, membership_id=membership_id)
+    if action == "approve":
+        pool.approve(session, membership=membership, center=center, by=user)
+    elif action == "remove":
+        pool.remove(session, membership=membership, center=center, by=user)
+    else:
+        raise Invalid("未知操作", field="action")
+    return _back("pool", "工程师库已更新")
+
+
+@router.post("/center/pool/import")
+async def import_roster(user: CurrentUser, session: SessionDep, file: UploadFile = File(...)):
+    center = operated_center(session, user)
+    content = await file.read(MAX_UPLOAD + 1)
+    if len(content) > MAX_UPLOAD:
+        raise Invalid("文件不能超过 5 MB", field="file")
+    result = roster.import_roster(session, center=center, filename=file.filename or "", content=content, by=user)
+    return _back("pool", f"导入{result['rows']}人")
+
+
+@router.post("/center/records/{kind}")
+async def add_record(kind: str, request: Request, user: CurrentUser, session: SessionDep):
+    center = operated_center(session, user)
+    form = await request.form()
+    data = records.parse(kind, {k: str(v) for k, v in form.items()})
+    records.add_record(session, center=center, kind=kind, data=data, by=user)
+    return RedirectResponse(f"/center?kind={kind}&done=已登记#records", status_code=303)
+
+
+@router.get("/resources/{resource_id}/calendar")
+def calendar(request: Request, resource_id: int, user: CurrentUser, session: SessionDep,
+             month: str | None = Query(None, pattern=r"^\d{4}-\d{2}$")):
+    resource = bookings.resource_of(session, resource_id)
+    policy.require(policy.can_book_resource(user, resource), "该资源未对外开放")
+    day = today()
+    year, number = (int(month[:4]), int(month[5:])) if month else (day.year, day.month)
+    grid = bookings.month_grid(session, resource=resource, year=year, month=number)
+    return render(request, "centers/calendar.html", {"resource": resource, "grid": grid, "today": day,
+                                                     "usage": bookings.utilisation(session, resource=resource, year=year)},
+                  block="calendar")
+
+
+@router.post("/resources/{resource_id}/bookings")
+async def book(resource_id: int, request: Request, user: CurrentUser, session: SessionDep):
+    resource = bookings.resource_of(session, resource_id)
+    policy.require(policy.can_book_resource(user, resource), "该资源未对外开放")
+    form = await request.form()
+    try:
+        data = bookings.BookingIn.model_validate({k: str(v) for k, v in form.items() if k != "csrf_token"})
+    except Exception as exc:
+        raise Invalid("请填写日期、开始时间（0-23 时）、时长（小时）和用途", field="booking") from exc
+    bookings.book(session, resource=resource, data=data, by=user)
+    return RedirectResponse(f"/resources/{resource.id}/calendar?month={data.day.year}-{data.day.month:02d}",
+                            status_code=303)
