@@ -55,6 +55,11 @@ EVENT_KINDS: dict[str, str] = {
     "training.held": "举办培训活动",
     "project.recorded": "登记承担项目",
     "service.delivered": "提供专业技术服务",
+    "bid.shortlisted": "入围赛马",
+    "collaboration.resumed": "复工",
+    "collaboration.dispute_resolved": "调解结束",
+    "milestone.disputed": "里程碑提请调解",
+    "collaboration.contract_set": "登记技术合同类别",
 }
 
 

@@ -1,0 +1,224 @@
+"""Challenges: post, edit, publish, cancel, close, NDA, attachments, the public view."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session, select
+
+from accounts import policy
+from accounts import service as accounts
+from accounts.models import Organisation, OrgKind, User
+from centers.service import find_center
+from core.clock import now, today
+from core.creditcode import validate_credit_code
+from core.errors import Conflict, Forbidden, Invalid
+from marketplace import events, lifecycle, search, storage
+from marketplace.models import (
+    Challenge, ChallengeAttachment, ChallengeStatus, Invitation, NdaAcceptance, StoredFile,
+)
+from marketplace.schemas import ChallengeCreate, ChallengePage, ChallengePublic, ChallengeUpdate
+
+S = ChallengeStatus
+EDITABLE = (S.draft, S.open)
+
+
+def _center_id(session: Session, ref: str | None) -> int | None:
+    if not ref:
+        return None
+    center = find_center(session, ref)
+    if center is None:
+        raise Invalid(f"中心“{ref}”不存在", field="center")
+    return center.id
+
+
+def _company(session: Session, data: ChallengeCreate, by: User) -> Organisation:
+    if policy.is_admin(by):
+        if not data.company:
+            raise Invalid("请填写发榜企业名称", field="company")
+        company = accounts.get_or_create_org(session, data.company, kind=OrgKind.enterprise)
+    else:
+        company = session.get(Organisation, by.organisation_id)
+        if data.company and company is not None and data.company != company.name:
+            raise Forbidden("企业用户只能以本企业名义发榜")
+    if data.credit_code:
+        try:
+            code = validate_credit_code(data.credit_code)
+        except ValueError as exc:
+            raise Invalid(str(exc), field="credit_code") from exc
+        if company.credit_code and company.credit_code != code:
+            raise Invalid("统一社会信用代码与企业登记的不一致", field="credit_code")
+        if not company.credit_code:
+            if session.exec(select(Organisation.id).where(Organisation.credit_code == code)).first():
+                raise Invalid("该统一社会信用代码已属于另一家企业", field="credit_code")
+            company.credit_code = code
+    return company
+
+
+def _check_deadline(deadline: date | None, *, publishing: bool) -> None:
+    if publishing and deadline is not None and deadline < today():
+        raise Invalid("揭榜截止日期已过，请改为今天或以后的日期", field="deadline")
+
+
+def create_challenge(session: Session, *, data: ChallengeCreate, by: User) -> Challenge:
+    """Post a challenge for the user's firm; open for bids unless status is draft."""
+    if not policy.can_post_challenge(by):
+        raise Forbidden("只有企业用户可以发榜")
+    if data.external_id and session.exec(select(Challenge.id).where(Challenge.external_id == data.external_id)).first():
+        raise Conflict(f"编号“{data.external_id}”已被使用")
+    _check_deadline(data.deadline, publishing=data.status == S.open)
+    if data.delivery_deadline and data.deadline and data.delivery_deadline < data.deadline:
+        raise Invalid("攻关期限不能早于揭榜截止日期", field="delivery_deadline")
+    company = _company(session, data, by)
+    values = data.model_dump(exclude={"company", "credit_code", "center", "status", "region"})
+    values.update(fields=data.fields or [], skills=data.skills or [])
+    challenge = Challenge(**values, company_id=company.id, posted_by_id=by.id, status=S.draft,
+                          center_id=_center_id(session, data.center), region=data.region or company.region)
+    session.add(challenge)
+    session.flush()
+    events.record(session, "challenge.created", actor_id=by.id, subject=("challenge", challenge.id),
+                  data={"title": challenge.title, "kind": challenge.kind}, **lifecycle.event_scope(challenge))
+    if data.status == S.open:
+        lifecycle.transition(session, challenge=challenge, to=S.open, actor_id=by.id)
+    return challenge
+
+
+def update_challenge(session: Session, *, challenge: Challenge, data: ChallengeUpdate, by: User) -> Challenge:
+    """Edit the notice while it is a draft or open; records which fields changed."""
+    lifecycle.settle_deadline(session, challenge=challenge, today=today())
+    if challenge.status not in EDITABLE:
+        raise Conflict(f"榜单已{lifecycle.label(challenge.status)}，不能再修改")
+    changes = data.model_dump(exclude_unset=True)
+    if "center" in changes:
+        changes["center_id"] = _center_id(session, changes.pop("center"))
+    for name in ("title", "description", "kind", "scheme", "visibility"):
+        if name in changes and changes[name] is None:
+            raise Invalid("该字段不能为空", field=name)
+    if "deadline" in changes:
+        _check_deadline(changes["deadline"], publishing=challenge.status == S.open)
+    changed = [name for name, value in changes.items() if getattr(challenge, name) != value]
+    for name in changed:
+        empty_list = changes[name] is None and name in ("fields", "skills")
+        setattr(challenge, name, [] if empty_list else changes[name])
+    if changed:
+        challenge.updated_at = now()
+        session.add(challenge)
+        events.record(session, "challenge.updated", actor_id=by.id, subject=("challenge", challenge.id),
+                      data={"fields": changed}, **lifecycle.event_scope(challenge))
+    return challenge
+
+
+def publish(session: Session, *, challenge: Challenge, by: User) -> Challenge:
+    _check_deadline(challenge.deadline, publishing=True)
+    return lifecycle.transition(session, challenge=challenge, to=S.open, actor_id=by.id)
+
+
+def cancel(session: Session, *, challenge: Challenge, by: User, reason: str | None = None) -> Challenge:
+    """撤榜 before the award; every live bid is rejected with the reason."""
+    from marketplace.bids import reject_live_bids
+
+    lifecycle.check_move(challenge.status, S.cancelled)
+    lifecycle.transition(session, challenge=challenge, to=S.cancelled, actor_id=by.id, reason=reason or "发榜方撤榜")
+    reject_live_bids(session, challenge=challenge, by=by, reason=f"榜单已撤销：{reason or '发榜方撤榜'}")
+    return challenge
+
+
+def close(session: Session, *, challenge: Challenge, by: User | None, reason: str | None = None) -> Challenge:
+    return lifecycle.transition(session, challenge=challenge, to=S.closed, actor_id=by.id if by else None, reason=reason)
+
+
+def change_status(session: Session, *, challenge: Challenge, to: str, by: User, reason: str | None = None) -> Challenge:
+    """The generic /transition: publish, close bidding, cancel, close."""
+    lifecycle.settle_deadline(session, challenge=challenge, today=today())
+    if to == S.open:
+        return publish(session, challenge=challenge, by=by)
+    if to == S.cancelled:
+        return cancel(session, challenge=challenge, by=by, reason=reason)
+    if to == S.closed:
+        return close(session, challenge=challenge, by=by, reason=reason)
+    return lifecycle.transition(session, challenge=challenge, to=to, actor_id=by.id, reason=reason)
+
+
+# ---------------------------------------------------------------- NDA and visibility
+
+def nda_signed(session: Session, challenge: Challenge, user: User | None) -> bool:
+    if user is None:
+        return False
+    return session.exec(select(NdaAcceptance.id).where(NdaAcceptance.challenge_id == challenge.id,
+                                                       NdaAcceptance.user_id == user.id)).first() is not None
+
+
+def accept_nda(session: Session, *, challenge: Challenge, by: User) -> NdaAcceptance:
+    """An engineer signs the challenge's NDA; signing twice keeps the first signature."""
+    if not policy.can_bid(by):
+        raise Forbidden("只有共享工程师需要签署保密协议")
+    existing = session.exec(select(NdaAcceptance).where(NdaAcceptance.challenge_id == challenge.id,
+                                                        NdaAcceptance.user_id == by.id)).first()
+    if existing:
+        return existing
+    acceptance = NdaAcceptance(challenge_id=challenge.id, user_id=by.id)
+    session.add(acceptance)
+    session.flush()
+    events.record(session, "challenge.nda_accepted", actor_id=by.id, engineer_id=by.engineer_id,
+                  challenge_id=challenge.id, organisation_id=challenge.company_id, center_id=challenge.center_id,
+                  subject=("nda", acceptance.id))
+    return acceptance
+
+
+def details_allowed(session: Session, challenge: Challenge, user: User | None) -> bool:
+    if challenge.visibility != "invite":
+        return policy.can_see_challenge_details(user, challenge)
+    invited = bool(user and user.engineer_id and session.exec(
+        select(Invitation.id).where(Invitation.challenge_id == challenge.id,
+                                    Invitation.engineer_id == user.engineer_id)).first())
+    return policy.can_see_challenge_details(user, challenge, nda_signed=nda_signed(session, challenge, user),
+                                            invited=invited)
+
+
+# ---------------------------------------------------------------- attachments
+
+def attach_file(session: Session, *, challenge: Challenge, data: bytes, filename: str | None, by: User) -> StoredFile:
+    if challenge.status not in EDITABLE:
+        raise Conflict(f"榜单已{lifecycle.label(challenge.status)}，不能再添加附件")
+    stored = storage.save(session, data=data, filename=filename, by_id=by.id)
+    session.add(ChallengeAttachment(challenge_id=challenge.id, file_id=stored.id))
+    session.flush()
+    return stored
+
+
+def attachments(session: Session, challenge: Challenge) -> list[StoredFile]:
+    return list(session.exec(select(StoredFile).join(ChallengeAttachment, ChallengeAttachment.file_id == StoredFile.id)
+                             .where(ChallengeAttachment.challenge_id == challenge.id)
+                             .order_by(StoredFile.id)).all())
+
+
+def attachment(session: Session, challenge: Challenge, file_id: int) -> StoredFile | None:
+    link = session.get(ChallengeAttachment, (challenge.id, file_id))
+    return session.get(StoredFile, file_id) if link else None
+
+
+# ---------------------------------------------------------------- reading
+
+def public_view(session: Session, challenge: Challenge, user: User | None) -> ChallengePublic:
+    """The challenge as this user may see it, with the status as of today."""
+    status = lifecycle.status_on(session, challenge, today())
+    allowed = details_allowed(session, challenge, user)
+    company = session.get(Organisation, challenge.company_id)
+    view = ChallengePublic(
+        **challenge.model_dump(exclude={"status", "description", "kpis"}), status=status,
+        status_label=lifecycle.label(status), company=company.name if company else None, details_visible=allowed,
+    )
+    if allowed:
+        view.description, view.kpis = challenge.description, challenge.kpis
+        view.attachments = [{"id": f.id, "filename": f.filename, "size": f.size, "content_type": f.content_type}
+                            for f in attachments(session, challenge)]
+    return view
+
+
+def list_challenges(session: Session, *, user: User | None, q: str = "", status: str = "", kind: str = "",
+                    field: str = "", region: str = "", page: int = 1) -> ChallengePage:
+    """Published challenges (drafts only for their firm, via their own pages), newest first."""
+    result = search.search_challenges(session, search.HallQuery(q=q, status=status, kind=kind, field=field,
+                                                                region=region, page=page))
+    items = [public_view(session, challenge, user) for challenge in result.items]
+    return ChallengePage(items=items, total=result.total, page=result.page, pages=result.pages)
