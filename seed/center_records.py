@@ -26,7 +26,7 @@ from centers.models import (
 from core.clock import china_midnight
 from seed.generate import HISTORY_START
 from seed.market import Plan
-from seed.people import World
+from seed.people import World, active_from
 from seed.reviews import build_reviews
 from seed.vocab_clusters import CLUSTERS, Cluster
 
@@ -55,7 +55,7 @@ def build_center_records(session: Session, world: World, plans: list[Plan]) -> N
     for cluster in CLUSTERS:
         center = world.centers[cluster.key]
         scale = SCALE[center.status]
-        start = max(HISTORY_START, (center.recognised_on or date(2026, 3, 1)) - timedelta(days=90))
+        start = max(HISTORY_START, active_from(center))
         resources += _resources(world, cluster, center)
         trainings += _trainings(world, cluster, center, scale, start)
         rows += _records(world, cluster, center, scale, start)
@@ -85,7 +85,7 @@ def _trainings(world: World, cluster: Cluster, center, scale: float, start: date
     gen = world.gen
     rng = gen.rng
     out = []
-    n = max(3, int(rng.randint(16, 24) * scale))
+    n = max(4, int(rng.randint(28, 38) * scale))
     for _ in range(n):
         title = rng.choice(cluster.trainings)
         kind = "赛事" if "竞赛" in title else "交流" if ("交流" in title or "论坛" in title or "大会" in title) else "培训"
@@ -95,6 +95,13 @@ def _trainings(world: World, cluster: Cluster, center, scale: float, start: date
                             hosted=rng.random() < 0.85, starts_on=day,
                             hours=Decimal(rng.choice([4, 8, 8, 16, 24, 32])), online=rng.random() < 0.2,
                             location=f"{center.city}·{center.name}", description=f"面向{cluster.cluster}集群企业技术骨干和库内工程师。"))
+    for year, key in ((2025, "ZZGD"), (2026, "CSGJ"), (2026, "XTCN")):  # hosted national competitions (bonus 3)
+        if cluster.key == key:
+            day = gen.day_between(date(year, 4, 1), min(date(year, 10, 31), gen.today))
+            contest = next(t for t in cluster.trainings if "竞赛" in t)
+            out.append(Training(center_id=center.id, title=f"{year}年全国{contest.replace('培训', '')}（湖南赛区）",
+                                kind="赛事", level="国家级", hosted=True, starts_on=day, hours=Decimal(24),
+                                location=f"{center.city}·{center.name}", description="承办国家级工信领域赛事。"))
     return out
 
 
@@ -111,7 +118,7 @@ def _records(world: World, cluster: Cluster, center, scale: float, start: date) 
     for k, title in enumerate(cluster.standards[: max(1, int(len(cluster.standards) * scale + 0.5))]):
         level, prefix = STANDARD_LEVELS[min(k + (1 if scale >= 1 and rng.random() < 0.5 else 0), 3)]
         day = gen.day_between(start, gen.today - timedelta(days=10))
-        rows.append(Standard(center_id=center.id, title=title, level=level, role=rng.choice(["牵头", "参与"]),
+        rows.append(Standard(center_id=center.id, title=title, level=level, role="牵头" if k == 0 else "参与",
                              code=f"{prefix} {rng.randint(1000, 99999)}-{day.year}", published_on=day))
     for level, kind, title in rng.sample(HONOURS, max(1, int(4 * scale))):
         day = gen.day_between(start, gen.today - timedelta(days=5))
@@ -163,10 +170,10 @@ def _bookings(world: World, resource: Resource) -> list[Booking]:
     center = next(c for c in world.centers.values() if c.id == resource.center_id)
     key = next(k for k, c in world.centers.items() if c.id == resource.center_id)
     out = []
-    start = max(HISTORY_START, (center.recognised_on or date(2026, 3, 1)) - timedelta(days=60))
-    for _ in range(int(rng.randint(14, 40) * SCALE[center.status])):
+    start = max(HISTORY_START, active_from(center))
+    for _ in range(int(rng.randint(90, 130) * SCALE[center.status])):
         day = gen.day_between(start, gen.today + timedelta(days=20))
-        hours = rng.choice([2, 4, 4, 8, 8, 16])
+        hours = rng.choice([4, 8, 8, 16, 24, 40])
         begins = china_midnight(day) + timedelta(hours=rng.randint(9, 14))
         firm = rng.choice(world.firms[key])
         past = day < gen.today

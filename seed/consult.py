@@ -10,7 +10,7 @@ from marketplace.models import Answer, Challenge, Invitation, Rating
 from seed import vocab as v
 from seed.generate import HISTORY_START
 from seed.market import Plan
-from seed.people import World
+from seed.people import World, active_from
 from seed.vocab_clusters import CLUSTERS
 
 CONSULTATIONS = 90
@@ -36,13 +36,15 @@ def build_consultations(session: Session, world: World, plans: list[Plan]) -> No
             firm = world.firms[cluster.key][0] if i % 15 == 0 else rng.choice(world.firms[cluster.key])
             lo = gen.today - timedelta(days=25) if state == "open" else HISTORY_START
             asked = gen.day_between(lo, gen.today - timedelta(days=1 if state == "open" else 8))
+        center = world.centers[cluster.key]
         title_tpl, problem_tpl, _kpis, skills = rng.choice(cluster.topics)
         product = rng.choice(cluster.products)
         poster = world.firm_users[firm.id][0]
         c = Challenge(kind="consultation", title=title_tpl.format(p=product).replace("攻关", "") + "，" +
                       rng.choice(QUESTION_TAILS), description=problem_tpl.format(p=product) +
                       "。目前产线正常运行但问题反复出现，希望先听听专家意见，必要时再委托攻关。",
-                      company_id=firm.id, posted_by_id=poster.id, center_id=world.centers[cluster.key].id,
+                      company_id=firm.id, posted_by_id=poster.id,
+                      center_id=center.id if asked >= active_from(center) else None,
                       fields=[cluster.cluster], skills=list(skills), region=firm.region, status=state,
                       created_at=gen.at(asked))
         c.published_at = c.created_at
@@ -52,6 +54,7 @@ def build_consultations(session: Session, world: World, plans: list[Plan]) -> No
     session.flush()
     world.challenges += [c for c, *_ in items]
     company_of = {c.id: c.company_id for c, *_ in items}
+    center_of = {c.id: c.center_id for c, *_ in items}
     top, invitations, ratings, threads = [], [], [], []
     for c, cluster, poster, target in items:
         base = dict(organisation_id=c.company_id, challenge_id=c.id, center_id=c.center_id)
@@ -79,7 +82,7 @@ def build_consultations(session: Session, world: World, plans: list[Plan]) -> No
     for c, poster, answers, target in threads:
         for a in answers:
             world.log.add("consultation.answered", at=a.created_at, actor_id=a.author_id,
-                          center_id=world.center_of(world.engineers_by_id[a.engineer_id]).id,
+                          center_id=world.center_at(a.engineer_id, a.created_at) or c.center_id,
                           organisation_id=c.company_id, engineer_id=a.engineer_id, challenge_id=c.id,
                           subject=("answer", a.id))
         if rng.random() < 0.35:
@@ -95,7 +98,7 @@ def build_consultations(session: Session, world: World, plans: list[Plan]) -> No
             best = rng.choice(answers)
             best.is_best = True
             world.log.add("consultation.best_answer", at=c.closed_at, actor_id=poster.id,
-                          center_id=world.center_of(world.engineers_by_id[best.engineer_id]).id,
+                          center_id=world.center_at(best.engineer_id, c.closed_at) or c.center_id,
                           organisation_id=c.company_id, engineer_id=best.engineer_id, challenge_id=c.id,
                           subject=("answer", best.id))
             ratings.append((Rating(challenge_id=c.id, rater_id=poster.id, direction="firm_to_engineer",
@@ -121,7 +124,7 @@ def build_consultations(session: Session, world: World, plans: list[Plan]) -> No
     session.flush()
     for r in replies:
         world.log.add("consultation.answered", at=r.created_at, actor_id=r.author_id,
-                      center_id=world.center_of(world.engineers_by_id[r.engineer_id]).id,
+                      center_id=world.center_at(r.engineer_id, r.created_at) or center_of[r.challenge_id],
                       organisation_id=company_of[r.challenge_id], engineer_id=r.engineer_id, challenge_id=r.challenge_id,
                       subject=("answer", r.id), data={"reply": True})
     for r, c in ratings:

@@ -44,7 +44,8 @@ def build_collaborations(session: Session, world: World, plans: list[Plan]) -> N
         c = plan.challenge
         collab = Collaboration(
             challenge_id=c.id, bid_id=plan.winner.id, lead_engineer_id=lead.id,
-            center_id=world.center_of(lead).id, status=COLLAB_STATUS[plan.state], contract_kind=kind,
+            center_id=world.center_at(lead.id, plan.awarded) or c.center_id, status=COLLAB_STATUS[plan.state],
+            contract_kind=kind,
             service_type=weighted(rng, SERVICE_BY_CONTRACT[kind]), amount=plan.winner.price,
             note=f"{kind}合同，按里程碑分期支付，攻关周期{plan.winner.schedule_days}天。",
             started_at=c.awarded_at,
@@ -80,7 +81,7 @@ def build_collaborations(session: Session, world: World, plans: list[Plan]) -> N
         world.collab_ctx[collab.id] = {
             "lead": collab.lead_engineer_id, "lead_user": world.eng_user[collab.lead_engineer_id].id,
             "firm_user": plan.poster.id, "firm": plan.firm.id, "challenge": plan.challenge.id,
-            "center": collab.center_id}
+            "center": plan.challenge.center_id or collab.center_id}
         _collab_events(world, plan, collab, ms)
         rows += _trail(world, plan, collab, ms)
     session.add_all(rows)
@@ -131,41 +132,47 @@ def _milestones(world: World, plan: Plan, collab: Collaboration) -> list[Milesto
 def _collab_events(world: World, plan: Plan, collab: Collaboration, ms: list[Milestone]) -> None:
     gen = world.gen
     ctx = world.collab_ctx[collab.id]
-    base = dict(center_id=collab.center_id, organisation_id=plan.firm.id, engineer_id=collab.lead_engineer_id,
+    base = dict(center_id=ctx["center"], organisation_id=plan.firm.id, engineer_id=collab.lead_engineer_id,
                 challenge_id=plan.challenge.id, collaboration_id=collab.id)
     lead, firm_user = ctx["lead_user"], ctx["firm_user"]
     log = world.log
+    c = plan.challenge
+    terms = {"amount": str(collab.amount), "contract_kind": collab.contract_kind, "service_type": collab.service_type}
+    log.add("challenge.awarded", at=c.awarded_at, actor_id=firm_user, subject=("challenge", c.id), **base,
+            data={"from": "bidding_closed", "to": "awarded", "bids": [plan.winner.id], **terms})
+    log.add("bid.awarded", at=c.awarded_at, actor_id=firm_user, subject=("bid", plan.winner.id), **base)
     if plan.started:
-        log.add("collaboration.started", at=gen.at(plan.started), actor_id=lead, subject=("collaboration", collab.id),
-                **base, data={"amount": str(collab.amount), "contract_kind": collab.contract_kind,
-                              "service_type": collab.service_type})
+        log.add("collaboration.started", at=gen.at(plan.started), actor_id=lead, subject=("challenge", c.id),
+                **base, data={"from": "awarded", "to": "in_progress", **terms})
     for m in ms:
         log.add("milestone.created", at=gen.at(plan.started), actor_id=lead, subject=("milestone", m.id), **base,
                 data={"title": m.title, "amount": str(m.amount)})
         if m.submitted_at:
             log.add("milestone.submitted", at=m.submitted_at, actor_id=lead, subject=("milestone", m.id), **base)
         if m.accepted_at:
-            log.add("milestone.accepted", at=m.accepted_at, actor_id=firm_user, subject=("milestone", m.id), **base)
+            log.add("milestone.accepted", at=m.accepted_at, actor_id=firm_user, subject=("milestone", m.id), **base,
+                    data={"amount": str(m.amount)})
     if collab.status == "disputed":
         log.add("collaboration.disputed", at=gen.at(gen.days_ago(3, 12)), actor_id=firm_user,
                 subject=("collaboration", collab.id), **base, data={"reason": "对阶段成果的验收标准存在分歧"})
     if plan.delivered:
         if plan.accepted and gen.rng.random() < 0.15:  # a first delivery sent back, then redone
             first = plan.delivered - timedelta(days=gen.rng.randint(8, 20))
-            log.add("collaboration.delivered", at=gen.at(first), actor_id=lead, subject=("collaboration", collab.id),
-                    **base)
+            log.add("collaboration.delivered", at=gen.at(first), actor_id=lead, subject=("challenge", c.id),
+                    **base, data={"from": "in_progress", "to": "delivered"})
             log.add("collaboration.rejected", at=gen.at(first + timedelta(days=3)), actor_id=firm_user,
-                    subject=("collaboration", collab.id), **base, data={"reason": "部分指标未达到验收要求"})
-        log.add("collaboration.delivered", at=collab.delivered_at, actor_id=lead, subject=("collaboration", collab.id),
-                **base)
+                    subject=("challenge", c.id), **base,
+                    data={"from": "delivered", "to": "in_progress", "reason": "部分指标未达到验收要求"})
+        log.add("collaboration.delivered", at=collab.delivered_at, actor_id=lead, subject=("challenge", c.id),
+                **base, data={"from": "in_progress", "to": "delivered"})
     if plan.accepted:
-        log.add("collaboration.accepted", at=collab.accepted_at, actor_id=firm_user,
-                subject=("collaboration", collab.id), **base, data={"amount": str(collab.amount)})
+        log.add("collaboration.accepted", at=collab.accepted_at, actor_id=firm_user, subject=("challenge", c.id),
+                **base, data={"from": "delivered", "to": "accepted", "amount": str(collab.amount)})
     if plan.closed:
         log.add("collaboration.closed", at=collab.closed_at, actor_id=firm_user, subject=("collaboration", collab.id),
                 **base)
-        log.add("challenge.closed", at=collab.closed_at, actor_id=firm_user, subject=("challenge", plan.challenge.id),
-                **base)
+        log.add("challenge.closed", at=collab.closed_at, actor_id=firm_user, subject=("challenge", c.id),
+                **base, data={"from": "accepted", "to": "closed"})
 
 
 def _split(rng, n: int) -> list[int]:
@@ -212,7 +219,7 @@ def _trail(world: World, plan: Plan, collab: Collaboration, ms: list[Milestone])
                     collaboration_id=collab.id, kind="知识产权入股分成", party_kind=party, percent=Decimal(pct),
                     engineer_id=collab.lead_engineer_id if party == "engineer" else None,
                     organisation_id=plan.firm.id if party == "firm" else None,
-                    center_id=collab.center_id if party == "center" else None,
+                    center_id=(collab.center_id or plan.challenge.center_id) if party == "center" else None,
                     note="成果转化收益按约定比例分成", created_at=when))
         firm_rating = Rating(collaboration_id=collab.id, challenge_id=plan.challenge.id, rater_id=plan.poster.id,
                              direction="firm_to_engineer", engineer_id=collab.lead_engineer_id,
@@ -245,7 +252,7 @@ def _log_row(world: World, row) -> None:
     actor = plan_ctx["lead_user"]
     engineer_id = plan_ctx["lead"]
     if isinstance(row, WorkLog):
-        data, engineer_id = {"hours": str(row.hours)}, row.engineer_id
+        data, engineer_id = {"hours": str(row.hours), "day": str(row.day)}, row.engineer_id
         actor = world.eng_user[row.engineer_id].id
     elif isinstance(row, Payment):
         data, actor = {"amount": str(row.amount)}, plan_ctx["firm_user"]

@@ -17,7 +17,7 @@ from marketplace.models import Bid, BidMember, Challenge, Engineer, Invitation, 
 from seed import vocab as v
 from seed.accounts import DEMO_CENTER_KEY
 from seed.generate import HISTORY_START
-from seed.people import World
+from seed.people import World, active_from
 from seed.vocab_clusters import CLUSTERS, Cluster
 
 # state -> how many challenges
@@ -130,7 +130,9 @@ def _timeline(world: World, cluster: Cluster, firm: Organisation, state: str) ->
     delivery = (plan.deadline or today) + timedelta(days=start_gap + award_gap + work_days + 10)
     text = gen.challenge_text(cluster=cluster, topic=rng.choice(cluster.topics), product=rng.choice(cluster.products),
                               firm=firm.name, budget=budget, deadline=plan.deadline, delivery=delivery)
-    center = world.centers[cluster.key] if rng.random() < 0.9 or firm.id == world.firms[DEMO_CENTER_KEY][0].id else None
+    center = world.centers[cluster.key]
+    if plan.created < active_from(center) or (rng.random() < 0.1 and firm.id != world.firms[DEMO_CENTER_KEY][0].id):
+        center = None
     roll = rng.random()
     plan.challenge = Challenge(
         kind="challenge", company_id=firm.id, posted_by_id=poster.id, center_id=center.id if center else None,
@@ -256,11 +258,11 @@ def _teams_and_invitations(session: Session, world: World, plans: list[Plan]) ->
     session.flush()
 
 
-def center_for(world: World, c: Challenge, engineer_id: int | None = None) -> int | None:
-    """The hosting center, else the engineer's home center."""
+def center_for(world: World, c: Challenge, engineer_id: int | None = None, at=None) -> int | None:
+    """The hosting center, else the engineer's home center (if a member by then)."""
     if c.center_id:
         return c.center_id
-    return world.centers[world.home[engineer_id]].id if engineer_id else None
+    return world.center_at(engineer_id, at or c.created_at) if engineer_id else None
 
 
 def _challenge_events(world: World, plan: Plan) -> None:
@@ -272,36 +274,34 @@ def _challenge_events(world: World, plan: Plan) -> None:
             data={"title": c.title})
     if c.published_at:
         log.add("challenge.published", at=c.published_at, actor_id=plan.poster.id, subject=("challenge", c.id),
-                **base, data={"budget": str(c.budget), "deadline": c.deadline.isoformat()})
+                **base, data={"from": "draft", "to": "open", "budget": str(c.budget),
+                              "deadline": c.deadline.isoformat()})
         if gen.rng.random() < 0.15:
             log.add("challenge.updated", at=gen.cap(c.published_at + timedelta(days=2)), actor_id=plan.poster.id,
                     subject=("challenge", c.id), **base, data={"fields": ["deadline"]})
     for bid in plan.bids or []:
         user = world.eng_user[bid.engineer_id]
-        ctx = dict(base, center_id=center_for(world, c, bid.engineer_id), engineer_id=bid.engineer_id)
+        ctx = dict(base, center_id=center_for(world, c, bid.engineer_id, bid.created_at), engineer_id=bid.engineer_id)
         log.add("bid.created", at=bid.created_at, actor_id=user.id, subject=("bid", bid.id), **ctx,
-                data={"price": str(bid.price)})
+                data={"price": str(bid.price), "team": [e.id for e in world.teams.get(bid.id, [])]})
         if bid.status == "withdrawn":
             log.add("bid.withdrawn", at=gen.cap(bid.created_at + timedelta(days=2)), actor_id=user.id,
                     subject=("bid", bid.id), **ctx)
     active_bids = [b for b in plan.bids or [] if b.status != "withdrawn"]
     if plan.state in ["bidding_closed"] + AFTER_AWARD:
         log.add("challenge.bidding_closed", at=gen.at(plan.deadline + timedelta(days=1), 0, 1), **base,
-                data={"bids": len(active_bids)})
-    if plan.winner:
-        w = plan.winner
-        ctx = dict(base, center_id=center_for(world, c, w.engineer_id), engineer_id=w.engineer_id)
-        log.add("challenge.awarded", at=c.awarded_at, actor_id=plan.poster.id, subject=("bid", w.id), **ctx,
-                data={"amount": str(w.price)})
-        log.add("bid.awarded", at=c.awarded_at, actor_id=plan.poster.id, subject=("bid", w.id), **ctx)
+                subject=("challenge", c.id), data={"from": "open", "to": "bidding_closed", "bids": len(active_bids)})
     for bid in plan.bids or []:
         if bid.status == "rejected":
             log.add("bid.rejected", at=bid.decided_at, actor_id=plan.poster.id, subject=("bid", bid.id),
-                    **dict(base, center_id=center_for(world, c, bid.engineer_id), engineer_id=bid.engineer_id),
+                    **dict(base, center_id=center_for(world, c, bid.engineer_id, bid.decided_at),
+                           engineer_id=bid.engineer_id),
                     data={"reason": bid.reason})
     if plan.state == "cancelled":
         log.add("challenge.cancelled", at=c.closed_at, actor_id=plan.poster.id, subject=("challenge", c.id),
-                **base, data={"reason": c.status_reason})
+                **base, data={"from": "bidding_closed" if plan.bids else "open", "to": "cancelled",
+                              "reason": c.status_reason})
     if plan.state == "expired":
-        log.add("challenge.expired", at=c.closed_at, subject=("challenge", c.id), **base)
+        log.add("challenge.expired", at=c.closed_at, subject=("challenge", c.id), **base,
+                data={"from": "open", "to": "expired", "auto": True})
 

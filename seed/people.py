@@ -39,6 +39,11 @@ ENGINEERS_PER_CLUSTER = 48
 PLACEHOLDER_PASSWORD = "xc-placeholder-7d1f"  # shared by the generated accounts; not a demo login
 
 
+def active_from(center: Center) -> date:
+    """When a center started working: some months before its recognition (or its application)."""
+    return (center.recognised_on or date(2026, 6, 1)) - timedelta(days=120)
+
+
 @dataclass
 class World:
     gen: Gen
@@ -63,8 +68,13 @@ class World:
     collab_ctx: dict[int, dict] = field(default_factory=dict)
     challenges: list = field(default_factory=list)  # 揭榜 challenges and consultations, for titles  # collaboration id -> ids for its events
 
-    def center_of(self, engineer: Engineer) -> Center:
-        return self.centers[self.home[engineer.id]]
+    joined: dict[int, date] = field(default_factory=dict)  # engineer id -> day joined the home pool
+
+    def center_at(self, engineer_id: int, moment) -> int | None:
+        """The engineer's home center if the engineer was already in its pool at that moment."""
+        day = moment.date() if hasattr(moment, "date") else moment
+        joined = self.joined.get(engineer_id)
+        return self.centers[self.home[engineer_id]].id if joined and joined <= day else None
 
 
 def build_people(session: Session, world: World) -> None:
@@ -262,11 +272,12 @@ def _pools(session: Session, world: World) -> None:
     keys = [c.key for c in CLUSTERS]
     for key, pool in world.pools.items():
         center = world.centers[key]
-        start = max(center.recognised_on or date(2026, 6, 1), date(2024, 10, 1)) - timedelta(days=60)
+        start = active_from(center)
         for engineer in pool:
             joined = gen.day_between(start, gen.today - timedelta(days=20))
             if engineer.id == world.demo["engineer"].engineer_id:
                 joined = date(2025, 2, 18)
+            world.joined[engineer.id] = joined
             member = PoolMembership(center_id=center.id, engineer_id=engineer.id, engagement=engineer.engagement,
                                     long_term=rng.random() < 0.4, recruited_for_cluster=rng.random() < 0.25,
                                     joined_on=joined)

@@ -143,7 +143,7 @@ class TestEventLog:
         assert _count(db, select(func.count()).where(Event.kind == "challenge.closed")) == closed
         collabs = _count(db, select(func.count()).select_from(Collaboration))
         awarded = _count(db, select(func.count()).where(Event.kind == "challenge.awarded",
-                                                        Event.collaboration_id.is_(None)))
+                                                        Event.collaboration_id.is_not(None)))
         assert awarded == collabs
         bids = _count(db, select(func.count()).select_from(Bid))
         assert _count(db, select(func.count()).where(Event.kind == "bid.created", Event.engineer_id.is_not(None),
