@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel, create_engine
@@ -24,9 +24,15 @@ NAMING_CONVENTION = {
 }
 SQLModel.metadata.naming_convention = NAMING_CONVENTION
 metadata: MetaData = SQLModel.metadata
+WRITE_OPTION = "xiechuang_write"  # execution option: this transaction will write
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # Take transaction control away from pysqlite (it would not BEGIN before a
+    # SAVEPOINT, so releasing one committed everything); SQLAlchemy's "begin"
+    # event below emits BEGIN itself.
+    dbapi_connection.isolation_level = None
     # WAL lets readers run beside one writer; the busy timeout makes writers
     # wait instead of failing at once; foreign keys are off by default.
     cursor = dbapi_connection.cursor()
@@ -37,6 +43,13 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _sqlite_begin(conn) -> None:
+    # Read-then-write transactions take the write lock up front (BEGIN IMMEDIATE):
+    # a deferred one would fail with SQLITE_BUSY when it tries to upgrade.
+    immediate = conn.get_execution_options().get(WRITE_OPTION)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
 def build_engine(url: str, *, echo: bool = False) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -44,6 +57,7 @@ def build_engine(url: str, *, echo: bool = False) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False, "timeout": 10})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10, pool_recycle=1800)
 
@@ -54,9 +68,15 @@ def get_engine() -> Engine:
     return build_engine(settings.database_url, echo=settings.log_sql)
 
 
-def get_session() -> Iterator[Session]:
-    """Yield a session that commits on success and rolls back on error."""
+def get_session(request: Request) -> Iterator[Session]:
+    """Yield a session that commits on success and rolls back on error.
+
+    Requests that may write (POST, PUT, PATCH, DELETE) start their transaction
+    as a writer, which on SQLite means BEGIN IMMEDIATE.
+    """
     with Session(get_engine(), expire_on_commit=False) as session:
+        if request.method not in SAFE_METHODS:
+            session.connection(execution_options={WRITE_OPTION: True})
         try:
             yield session
             session.commit()
@@ -72,6 +92,7 @@ SessionDep = Annotated[Session, Depends(get_session)]
 def session_scope(engine: Engine | None = None) -> Iterator[Session]:
     """Same contract as get_session, for the CLI and scripts."""
     with Session(engine or get_engine(), expire_on_commit=False) as session:
+        session.connection(execution_options={WRITE_OPTION: True})
         try:
             yield session
             session.commit()

@@ -182,7 +182,7 @@ def _upsert_engineer(session: Session, record: EngineerRecord, *, line: int, at:
     session.flush()
     if record.center:
         _join_pool(session, engineer, _center_for(session, record.center, at=at), record.engagement, line=line, at=at)
-    _mark_dirty(session, "engineers", engineer.id)
+    mark_dirty(session, "engineers", engineer.id)
     return created
 
 
@@ -256,11 +256,11 @@ def _upsert_challenge(session: Session, record: ChallengeRecord, *, line: int, a
         events.record(session, "challenge.published", at=at, center_id=challenge.center_id,
                       organisation_id=company_id, challenge_id=challenge.id, subject=("challenge", challenge.id),
                       data={"source": "import", "line": line, "kind": challenge.kind})
-    _mark_dirty(session, "challenges", challenge.id)
+    mark_dirty(session, "challenges", challenge.id)
     return created
 
 
-def _mark_dirty(session: Session, kind: str, object_id: int) -> None:
+def mark_dirty(session: Session, kind: str, object_id: int) -> None:
     """Tell the matching index about a changed object, when that module is installed."""
     try:
         service = importlib.import_module("matching.service")

@@ -40,33 +40,3 @@ def pool(session) -> dict[str, Engineer]:
                                 region=region, center=center)
     out["_centers"] = {"cm": cm, "rail": rail, "bat": bat}
     return out
-
-
-@pytest.fixture(scope="session")
-def engine(engine):
-    """On SQLite, an engine whose transactions really begin, so savepoints nest.
-
-    pysqlite defers BEGIN; a request's commit (RELEASE SAVEPOINT) then commits
-    the test's data for good and leaks it into the next test. The documented
-    SQLAlchemy recipe: let the driver stay out of transaction control and emit
-    BEGIN ourselves. (The shared harness has the same leak; reported to the lead.)
-    """
-    if engine.dialect.name != "sqlite":
-        yield engine
-        return
-    from sqlalchemy import event
-
-    from core.db import build_engine
-
-    fixed = build_engine(str(engine.url))
-
-    @event.listens_for(fixed, "connect")
-    def _no_driver_transactions(dbapi_connection, _record):
-        dbapi_connection.isolation_level = None
-
-    @event.listens_for(fixed, "begin")
-    def _begin(conn):
-        conn.exec_driver_sql("BEGIN")
-
-    yield fixed
-    fixed.dispose()
