@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from marketplace.events import EVENT_KINDS
 from marketplace.models import Event, Notification
@@ -20,7 +20,9 @@ WATCH = {
 }
 
 
-def build_notifications(session: Session, world: World, events: list[Event]) -> None:
+def build_notifications(session: Session, world: World) -> None:
+    wanted_kinds = set().union(*WATCH.values())
+    events = session.exec(select(Event).where(Event.kind.in_(wanted_kinds)).order_by(Event.at, Event.id)).all()
     demo_firm = world.firms[DEMO_CENTER_KEY][0].id
     demo_engineer = world.demo["engineer"].engineer_id
     city_centers = {c.id for c in world.centers.values() if c.city == world.demo["city"].region}

@@ -36,9 +36,9 @@ def _seed(session: Session) -> None:
     build_collaborations(session, world, plans)
     for step in _optional_steps():
         step(session, world, plans)
-    events = world.log.flush(session)
+    world.log.flush(session)
     for step in _after_log_steps():
-        step(session, world, events)
+        step(session, world)
 
 
 def _optional_steps():

@@ -28,6 +28,7 @@ DEMO_FIRM_STATES = ["open", "bidding_closed", "in_progress", "delivered", "close
 CLUSTER_WEIGHTS = {"CSGJ": 26, "ZZGD": 18, "ZZHF": 10, "XTCN": 14, "CSJS": 11, "YYSH": 10, "HYSB": 10,
                    "CDSW": 7, "CZYS": 10}
 TEAM_ROLES = ["结构设计", "仿真分析", "试验测试", "软件开发", "工艺优化", "现场实施"]
+TITLE_SUFFIXES = ["（二期）", "联合攻关", "及工程化验证", "及批量导入", "（新产线）", "关键技术研究"]
 # latest-step window (days before today) per state after the award
 WINDOWS = {"awarded": 25, "in_progress": 140, "delivered": 25, "accepted": 110}
 
@@ -128,8 +129,10 @@ def _timeline(world: World, cluster: Cluster, firm: Organisation, state: str) ->
         plan.created = max(HISTORY_START, plan.published - timedelta(days=rng.randint(0, 6)))
     budget = gen.budget()
     delivery = (plan.deadline or today) + timedelta(days=start_gap + award_gap + work_days + 10)
-    text = gen.challenge_text(cluster=cluster, topic=rng.choice(cluster.topics), product=rng.choice(cluster.products),
-                              firm=firm.name, budget=budget, deadline=plan.deadline, delivery=delivery)
+    topic, product, title = _fresh_title(world, cluster)
+    text = gen.challenge_text(cluster=cluster, topic=topic, product=product, firm=firm.name, budget=budget,
+                              deadline=plan.deadline, delivery=delivery)
+    text["title"] = title
     center = world.centers[cluster.key]
     if plan.created < active_from(center) or (rng.random() < 0.1 and firm.id != world.firms[DEMO_CENTER_KEY][0].id):
         center = None
@@ -152,6 +155,18 @@ def _timeline(world: World, cluster: Cluster, firm: Organisation, state: str) ->
         or plan.published or plan.created
     c.updated_at = max(gen.at(last), c.created_at)
     return plan
+
+
+def _fresh_title(world: World, cluster: Cluster) -> tuple:
+    """A topic and product whose title no other challenge has; later tries add a phase suffix."""
+    rng = world.gen.rng
+    for attempt in range(40):
+        topic, product = rng.choice(cluster.topics), rng.choice(cluster.products)
+        title = topic[0].format(p=product) + ("" if attempt < 12 else rng.choice(TITLE_SUFFIXES))
+        if title not in world.titles:
+            break
+    world.titles.add(title)
+    return topic, product, title
 
 
 def _pick_bidders(world: World, plan: Plan, n: int) -> list[Engineer]:

@@ -68,6 +68,7 @@ class World:
     collab_ctx: dict[int, dict] = field(default_factory=dict)
     challenges: list = field(default_factory=list)  # 揭榜 challenges and consultations, for titles  # collaboration id -> ids for its events
 
+    titles: set[str] = field(default_factory=set)  # challenge titles already used
     joined: dict[int, date] = field(default_factory=dict)  # engineer id -> day joined the home pool
 
     def center_at(self, engineer_id: int, moment) -> int | None:
