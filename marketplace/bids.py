@@ -251,3 +251,14 @@ def bids_visible_to(session: Session, challenge: Challenge, user: User) -> list[
         return bids_of(session, challenge)
     return list(session.exec(select(Bid).where(Bid.challenge_id == challenge.id,
                                                or_(Bid.engineer_id == user.engineer_id)).order_by(Bid.id)).all())
+
+
+def bids_by_ids(session: Session, *, challenge: Challenge, bid_ids: list[int]) -> list[Bid]:
+    """The bids of this challenge, in the order asked; an unknown id is a 404."""
+    chosen = []
+    for bid_id in bid_ids:
+        bid = session.get(Bid, bid_id)
+        if bid is None or bid.challenge_id != challenge.id:
+            raise NotFound(f"揭榜申请 {bid_id} 不属于该榜单")
+        chosen.append(bid)
+    return chosen

@@ -329,3 +329,25 @@ def resume_work(session: Session, *, collaboration: Collaboration, challenge: Ch
     _set_status(session, collaboration, CollabStatus.in_progress, (CollabStatus.stopped,))
     _record(session, "collaboration.resumed", collaboration=collaboration, challenge=challenge, by=by)
     return collaboration
+
+
+def collaboration_of(session: Session, milestone: Milestone) -> Collaboration:
+    return session.get(Collaboration, milestone.collaboration_id)
+
+
+def milestones(session: Session, collaboration: Collaboration) -> list[Milestone]:
+    """The plan, with auto-acceptance applied on read."""
+    rows = list(session.exec(select(Milestone).where(Milestone.collaboration_id == collaboration.id)
+                             .order_by(Milestone.seq, Milestone.id)).all())
+    moment = now()
+    for milestone in rows:
+        if collaboration.status == CollabStatus.in_progress and milestone_status(milestone, moment) == "accepted" \
+                and milestone.status == "submitted":
+            session.expunge(milestone)  # shown as accepted; the sweep or the next write persists it
+            milestone.status = "accepted"
+    return rows
+
+
+def worklogs(session: Session, collaboration: Collaboration) -> list[WorkLog]:
+    return list(session.exec(select(WorkLog).where(WorkLog.collaboration_id == collaboration.id)
+                             .order_by(WorkLog.day, WorkLog.id)).all())

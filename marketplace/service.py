@@ -40,3 +40,32 @@ def get_challenge(session: Session, ref: str | int) -> Challenge:
     if challenge is None:
         raise NotFound(f"榜单“{ref}”不存在")
     return challenge
+
+
+def collaboration_public(session: Session, collaboration):
+    """The collaboration with its members and the challenge's status, for the API."""
+    from marketplace.execution import members
+    from marketplace.schemas import CollaborationPublic, MemberPublic
+
+    challenge = session.get(Challenge, collaboration.challenge_id)
+    view = CollaborationPublic.model_validate(collaboration, from_attributes=True)
+    view.challenge_status = challenge.status if challenge else None
+    view.members = [MemberPublic(engineer_id=m.engineer_id, role=m.role, share_pct=m.share_pct, active=m.active)
+                    for m in members(session, collaboration)]
+    return view
+
+
+def file_response(stored, data: bytes):
+    """A stored file as a download: never rendered inline, never sniffed into HTML."""
+    from urllib.parse import quote
+
+    from fastapi.responses import Response
+
+    media = "text/plain; charset=utf-8" if stored.content_type == "text/plain" else stored.content_type
+    ascii_name = stored.filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
+    return Response(content=data, media_type=media, headers={
+        "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(stored.filename)}",
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "sandbox; default-src 'none'",
+        "Cache-Control": "private, no-store",
+    })
