@@ -299,6 +299,9 @@ def _challenge_events(world: World, plan: Plan) -> None:
         ctx = dict(base, center_id=center_for(world, c, bid.engineer_id, bid.created_at), engineer_id=bid.engineer_id)
         log.add("bid.created", at=bid.created_at, actor_id=user.id, subject=("bid", bid.id), **ctx,
                 data={"price": str(bid.price), "team": [e.id for e in world.teams.get(bid.id, [])]})
+        if bid.status == "shortlisted":
+            log.add("bid.shortlisted", at=gen.cap(gen.at(plan.deadline + timedelta(days=2))), actor_id=plan.poster.id,
+                    subject=("bid", bid.id), **ctx)
         if bid.status == "withdrawn":
             log.add("bid.withdrawn", at=gen.cap(bid.created_at + timedelta(days=2)), actor_id=user.id,
                     subject=("bid", bid.id), **ctx)

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
-from centers.models import Application, ExpertScore, Review
+from centers.models import AnnualReport, Application, ExpertScore, Review
 from seed.people import World
 
 LINE_MAX = {"1.1": 5, "1.2": 5, "2.1": 21, "2.2": 5, "2.3": 4, "3.1": 15, "3.2": 4, "3.3": 4, "3.4": 7,
@@ -69,11 +69,36 @@ def build_reviews(session: Session, world: World) -> None:
                                comment=comment, at=gen.cap(app.submitted_at + timedelta(days=days))))
         if app.kind == "annual" and app.status == "expert_review":
             rows += _scores(world, app, world.experts[1:3], ["1.2", "3.2"], app.submitted_at + timedelta(days=20))
+    rows += _annual_reports(world)
     for key in ("CSGJ", "ZZGD"):
         center = world.centers[key]
         rows += _scores(world, None, world.experts[1:4], JUDGEMENT_LINES, gen.at(date(2026, 2, 10)), center.id, 2025)
     session.add_all(rows)
     session.flush()
+
+
+def _annual_reports(world: World) -> list[AnnualReport]:
+    """第十三条: the 2025 reports were submitted in January 2026; the flagship drafts its 2026 report."""
+    gen = world.gen
+    out = []
+    for key, center in world.centers.items():
+        if not center.recognised_on or center.recognised_on.year > 2025:
+            continue
+        sections = {
+            "talent": f"全年新增入库共享工程师{gen.rng.randint(12, 30)}名，覆盖{center.cluster}"
+                      f"集群主要技术方向，柔性引进高层次人才{gen.rng.randint(1, 5)}名。",
+            "platform": f"{center.platform}新增共享设备{gen.rng.randint(2, 6)}台（套），对外开放预约，线上协同平台稳定运行。",
+            "services": "围绕集群企业共性技术难题发布揭榜挂帅榜单，开展在线问诊和检验检测、产业咨询服务。",
+            "mechanisms": "修订中心运行管理办法，建立工程师差异化薪酬和成果收益分享机制。",
+            "funding": "省级财政资金主要用于共性技术平台设备购置，市州配套和自筹经费用于运营团队与人才活动。",
+            "results": "协同攻关成果在集群内多家企业推广应用，形成可复制的服务模式。",
+        }
+        out.append(AnnualReport(center_id=center.id, year=2025, sections=sections,
+                                updated_at=gen.at(date(2026, 1, 12)), submitted_at=gen.at(date(2026, 1, 15))))
+        if key == "CSGJ":
+            draft = {k: v for k, v in sections.items() if k in ("talent", "platform", "services")}
+            out.append(AnnualReport(center_id=center.id, year=2026, sections=draft, updated_at=gen.at(gen.today)))
+    return out
 
 
 def world_center(world: World, center_id: int):

@@ -187,3 +187,33 @@ class TestDemoAccounts:
         scored = set(db.exec(select(ExpertScore.application_id).where(
             ExpertScore.expert_id == users["expert"].id)).all())
         assert waiting and any(a.id not in scored for a in waiting)
+
+
+class TestGenerator:
+    def test_same_day_gives_the_same_texts(self):
+        from datetime import date
+
+        from seed.generate import Gen
+        from seed.vocab_clusters import CLUSTERS
+
+        def sample(gen: Gen) -> list[str]:
+            cluster = CLUSTERS[3]
+            out = [gen.person_name(), gen.credit_code("430300"), gen.firm_name("湘潭", cluster.firm_words)]
+            text = gen.challenge_text(cluster=cluster, topic=cluster.topics[0], product=cluster.products[0],
+                                      firm="湘潭测试新材料有限公司", budget=gen.budget(), deadline=date(2026, 12, 31),
+                                      delivery=date(2027, 6, 30))
+            return out + [text["description"], text["kpis"]]
+
+        day = date(2026, 11, 29)
+        assert sample(Gen(day)) == sample(Gen(day))
+        assert sample(Gen(day)) != sample(Gen(day, seed=7))
+
+    def test_generated_credit_codes_validate_and_differ(self):
+        from datetime import date
+
+        from seed.generate import Gen
+
+        gen = Gen(date(2026, 11, 29))
+        codes = [gen.credit_code("431000", institution=i % 3 == 0) for i in range(2000)]
+        assert len(set(codes)) == len(codes)
+        assert all(is_valid(code) and code[2:8] == "431000" for code in codes)
