@@ -73,7 +73,7 @@ def build_consultations(session: Session, world: World, plans: list[Plan]) -> No
         for k, e in enumerate(answerers):
             at = gen.cap(c.created_at + timedelta(hours=rng.randint(2, 72) * (k + 1)))
             answers.append(Answer(challenge_id=c.id, author_id=world.eng_user[e.id].id, engineer_id=e.id,
-                                  body=gen.answer(c.skills), created_at=at))
+                                  body=gen.answer(c.skills, cluster), created_at=at))
         top += answers
         threads.append((c, poster, answers, target))
     session.add_all(invitations + top)

@@ -135,9 +135,12 @@ class Gen:
         steps = "".join(rng.sample(v.PROPOSAL_STEPS, 3))
         return f"{opener}计划{days}天内完成全部指标验证。", f"{steps}关键指标逐项出具测试报告。"
 
-    def answer(self, skills: list[str]) -> str:
+    def answer(self, skills: list[str], cluster: Cluster) -> str:
         rng = self.rng
-        return rng.choice(v.ANSWER_OPENERS) + rng.choice(v.ANSWER_ADVICE).format(skill=rng.choice(skills))
+        first, second = rng.sample(v.ANSWER_ADVICE, 2)
+        resource = rng.choice([r for r, kind, _ in cluster.resources if kind != "场地"] or ["共享设备"])
+        return (rng.choice(v.ANSWER_OPENERS) + first.format(skill=rng.choice(skills)) + "另外，"
+                + second.format(skill=rng.choice(skills)) + rng.choice(v.ANSWER_CLOSERS).format(resource=resource))
 
     # ------------------------------------------------------------ money and time
 

@@ -34,6 +34,7 @@ def build_notifications(session: Session, world: World) -> None:
         "city": lambda e: e.center_id in city_centers,
     }
     titles = {c.id: c.title for c in world.challenges}
+    links = {c.id: f"/{'consultations' if c.kind == 'consultation' else 'challenges'}/{c.id}" for c in world.challenges}
     rows = []
     for role, wanted in WATCH.items():
         mine = [e for e in events if e.kind in wanted and concerns[role](e)][-PER_USER:]
@@ -41,7 +42,7 @@ def build_notifications(session: Session, world: World) -> None:
             subject = titles.get(e.challenge_id, "")
             rows.append(Notification(
                 user_id=world.demo[role].id, kind=e.kind, title=f"{EVENT_KINDS[e.kind]}：{subject}" if subject
-                else EVENT_KINDS[e.kind], body=_body(e), link=f"/challenges/{e.challenge_id}" if e.challenge_id else None,
+                else EVENT_KINDS[e.kind], body=_body(e), link=links.get(e.challenge_id),
                 event_id=e.id, created_at=e.at, read_at=e.at if k < len(mine) - 6 else None))
     expert = world.demo["expert"]
     for center in world.centers.values():

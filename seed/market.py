@@ -6,7 +6,7 @@ rows and the event log alike, so the log and the tables tell the same story.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -52,6 +52,7 @@ class Plan:
     bids: list[Bid] | None = None
     winner: Bid | None = None
     demo_lead: bool = False
+    shortlist: list[Bid] = field(default_factory=list)  # contest bids shortlisted before the award
 
 
 def build_challenges(session: Session, world: World) -> list[Plan]:
@@ -215,6 +216,10 @@ def _bids(world: World, plan: Plan) -> None:
             else:
                 bid.status, bid.reason = "rejected", rng.choice(v.REJECT_REASONS)
         plan.winner = winner
+        if c.scheme == "contest" and len(plan.bids) > 1:  # 赛马: a shortlist ran parallel proofs first
+            plan.shortlist = [winner] + [b for b in plan.bids if b is not winner][:2]
+            for bid in plan.shortlist[1:]:
+                bid.reason = "赛马验证中综合指标未胜出"
     elif plan.state == "cancelled":
         for bid in plan.bids:
             bid.status, bid.reason, bid.decided_at = "rejected", "发榜企业已撤榜", c.closed_at
@@ -299,9 +304,9 @@ def _challenge_events(world: World, plan: Plan) -> None:
         ctx = dict(base, center_id=center_for(world, c, bid.engineer_id, bid.created_at), engineer_id=bid.engineer_id)
         log.add("bid.created", at=bid.created_at, actor_id=user.id, subject=("bid", bid.id), **ctx,
                 data={"price": str(bid.price), "team": [e.id for e in world.teams.get(bid.id, [])]})
-        if bid.status == "shortlisted":
-            log.add("bid.shortlisted", at=gen.cap(gen.at(plan.deadline + timedelta(days=2))), actor_id=plan.poster.id,
-                    subject=("bid", bid.id), **ctx)
+        if bid.status == "shortlisted" or any(bid is b for b in plan.shortlist):
+            log.add("bid.shortlisted", at=gen.cap(gen.at(plan.deadline + timedelta(days=1), 12, 18)),
+                    actor_id=plan.poster.id, subject=("bid", bid.id), **ctx)
         if bid.status == "withdrawn":
             log.add("bid.withdrawn", at=gen.cap(bid.created_at + timedelta(days=2)), actor_id=user.id,
                     subject=("bid", bid.id), **ctx)

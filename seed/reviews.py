@@ -15,7 +15,7 @@ LINE_MAX = {"1.1": 5, "1.2": 5, "2.1": 21, "2.2": 5, "2.3": 4, "3.1": 15, "3.2":
 JUDGEMENT_LINES = ["1.1", "1.2", "2.2", "3.2", "3.3", "4.4"]
 # 2026 annual assessments: center key -> status (CSGJ and ZZGD wait for the experts, demo_expert included)
 ANNUAL_2026 = {"CSGJ": "expert_review", "ZZGD": "expert_review", "XTCN": "city_recommended", "HYSB": "draft",
-               "CZYS": "submitted"}
+               "CZYS": "submitted", "CSJS": "submitted"}
 PLAN_TEXT = ("围绕{cluster}产业集群共性技术需求，建设{platform}，三年内集聚共享工程师{n}名以上，"
              "年发布揭榜挂帅榜单{m}项以上，开展培训不少于{t}场。")
 
@@ -53,11 +53,14 @@ def build_reviews(session: Session, world: World) -> None:
                               submitted_at=None if status == "draft" else gen.at(submitted))
             steps = [] if status in ("draft", "submitted") else [("city", "recommend", "同意推荐", 7)]
             apps.append((app, steps))
-        if key == "CDSW":
+        if key == "CDSW":  # a recognition in its 5-working-day public notice
             submitted = gen.today - timedelta(days=40)
-            app = Application(center_id=center.id, year=2026, kind="recognition", status="city_recommended",
-                              plan=plan, city_opinion="同意推荐", submitted_at=gen.at(submitted))
-            apps.append((app, [("city", "recommend", "依托单位基础较好，同意推荐", 12)]))
+            starts, ends = _notice(session, gen.today - timedelta(days=2))
+            app = Application(center_id=center.id, year=2026, kind="recognition", status="public_notice",
+                              plan=plan, city_opinion="同意推荐", submitted_at=gen.at(submitted),
+                              notice_starts_on=starts, notice_ends_on=ends)
+            apps.append((app, [("city", "recommend", "依托单位基础较好，同意推荐", 12),
+                               ("expert", "pass", "建设基础扎实，方案可行", 35)]))
     session.add_all([a for a, _ in apps])
     session.flush()
     rows: list = []
@@ -99,6 +102,23 @@ def _annual_reports(world: World) -> list[AnnualReport]:
             draft = {k: v for k, v in sections.items() if k in ("talent", "platform", "services")}
             out.append(AnnualReport(center_id=center.id, year=2026, sections=draft, updated_at=gen.at(gen.today)))
     return out
+
+
+def _notice(session: Session, start: date) -> tuple[date, date]:
+    """The public notice period by the centers' working-day calendar (weekdays if it is absent)."""
+    try:
+        from centers.workdays import notice_period
+    except ImportError:
+        notice_period = None
+    if notice_period is not None:
+        return notice_period(session, start)
+    day, left = start, 5
+    while True:
+        if day.weekday() < 5:
+            left -= 1
+            if left == 0:
+                return start, day
+        day += timedelta(days=1)
 
 
 def world_center(world: World, center_id: int):
