@@ -56,8 +56,8 @@ def check_capacity(session: Session, engineer: Engineer) -> None:
 def _lock_engineer(session: Session, engineer_id: int) -> None:
     # Taking the engineer's row for writing first serialises its concurrent bids
     # (a row lock on PostgreSQL, the write lock on SQLite) before the load is counted.
-    session.execute(update(Engineer).where(Engineer.id == engineer_id).values(updated_at=now())
-                    .execution_options(synchronize_session=False))
+    lifecycle.race_execute(session, update(Engineer).where(Engineer.id == engineer_id).values(updated_at=now())
+                           .execution_options(synchronize_session=False))
 
 
 def _team(session: Session, data: BidCreate, lead_id: int) -> list[tuple[Engineer, str | None]]:
@@ -90,6 +90,7 @@ def submit_bid(session: Session, *, challenge: Challenge, data: BidCreate, by: U
         raise Invalid("分包协作的榜单请写明承担的部分", field="part")
     engineer = session.get(Engineer, by.engineer_id)
     team = _team(session, data, engineer.id)
+    check_capacity(session, engineer)  # optimistic, read-only: most refusals need no lock
     _lock_engineer(session, engineer.id)
     if session.exec(select(Bid.id).where(Bid.challenge_id == challenge.id, Bid.engineer_id == engineer.id,
                                          Bid.status != BidStatus.withdrawn)).first():
@@ -111,7 +112,7 @@ def submit_bid(session: Session, *, challenge: Challenge, data: BidCreate, by: U
 
 
 def _decide(session: Session, bid: Bid, *, to: str, sources: tuple[str, ...], reason: str | None = None) -> None:
-    result = session.execute(update(Bid).where(Bid.id == bid.id, col(Bid.status).in_(sources))
+    result = lifecycle.race_execute(session, update(Bid).where(Bid.id == bid.id, col(Bid.status).in_(sources))
                              .values(status=to, reason=reason, decided_at=now())
                              .execution_options(synchronize_session=False))
     if result.rowcount != 1:
@@ -201,6 +202,7 @@ def award_split(session: Session, *, challenge: Challenge, parts: list[tuple[Bid
         if challenge.scheme == Scheme.contest and bid.status != BidStatus.shortlisted and _has_shortlist(session, challenge):
             raise Conflict("赛马制榜单只能从入围方案中定榜")
     lead_bid = parts[0][0]
+    session.refresh(challenge)  # a fresh read lets the losers of a race stop before queueing for the write lock
     lifecycle.settle_deadline(session, challenge=challenge, today=today())
     lifecycle.check_move(challenge.status, S.awarded)
     collaboration = Collaboration(

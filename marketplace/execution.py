@@ -45,9 +45,9 @@ def _record(session: Session, kind: str, *, collaboration: Collaboration, challe
 
 
 def _set_status(session: Session, collaboration: Collaboration, to: str, sources: tuple[str, ...], **values) -> None:
-    result = session.execute(update(Collaboration).where(Collaboration.id == collaboration.id,
-                                                         col(Collaboration.status).in_(sources))
-                             .values(status=to, **values).execution_options(synchronize_session=False))
+    statement = (update(Collaboration).where(Collaboration.id == collaboration.id, col(Collaboration.status).in_(sources))
+                 .values(status=to, **values).execution_options(synchronize_session=False))
+    result = lifecycle.race_execute(session, statement)
     if result.rowcount != 1:
         session.refresh(collaboration)
         raise Conflict(f"协作当前状态为“{collaboration.status}”，操作未执行，请刷新后重试")
@@ -118,8 +118,9 @@ def submit_milestone(session: Session, *, milestone: Milestone, collaboration: C
 
 
 def _decide_milestone(session: Session, milestone: Milestone, to: str, **values) -> None:
-    result = session.execute(update(Milestone).where(Milestone.id == milestone.id, Milestone.status == "submitted")
-                             .values(status=to, **values).execution_options(synchronize_session=False))
+    statement = (update(Milestone).where(Milestone.id == milestone.id, Milestone.status == "submitted")
+                 .values(status=to, **values).execution_options(synchronize_session=False))
+    result = lifecycle.race_execute(session, statement)
     if result.rowcount != 1:
         session.refresh(milestone)
         raise Conflict("该里程碑不在待验收状态")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import func, update
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from core.clock import now
@@ -100,6 +101,23 @@ def event_scope(challenge: Challenge, collaboration=None) -> dict:
     return scope
 
 
+BUSY_MESSAGE = "其他请求正在处理同一对象，本次操作未执行，请刷新后重试"
+
+
+def race_execute(session: Session, statement):
+    """Execute a conditional write; SQLite's refusal of a stale concurrent writer becomes a Conflict.
+
+    (SQLite answers "database is locked" at once when this transaction read before another
+    writer committed; the other writer won, so this request lost the race.)
+    """
+    try:
+        return session.execute(statement)
+    except OperationalError as exc:
+        if "locked" in str(exc.orig) or "busy" in str(exc.orig):
+            raise Conflict(BUSY_MESSAGE) from exc
+        raise
+
+
 def transition(session: Session, *, challenge: Challenge, to: str, actor_id: int | None, reason: str | None = None,
                collaboration=None, event_kind: str | None = None, data: dict | None = None,
                sources: tuple[str, ...] | None = None, record: bool = True) -> Challenge:
@@ -114,7 +132,8 @@ def transition(session: Session, *, challenge: Challenge, to: str, actor_id: int
         values["awarded_at"] = moment
     if to in (S.closed, S.cancelled, S.expired):
         values["closed_at"] = moment
-    result = session.execute(
+    result = race_execute(
+        session,
         update(Challenge).where(Challenge.id == challenge.id, Challenge.status.in_(allowed))  # type: ignore[attr-defined]
         .values(**values).execution_options(synchronize_session=False)
     )
