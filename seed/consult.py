@@ -54,7 +54,6 @@ def build_consultations(session: Session, world: World, plans: list[Plan]) -> No
     session.flush()
     world.challenges += [c for c, *_ in items]
     company_of = {c.id: c.company_id for c, *_ in items}
-    center_of = {c.id: c.center_id for c, *_ in items}
     top, invitations, ratings, threads = [], [], [], []
     for c, cluster, poster, target in items:
         base = dict(organisation_id=c.company_id, challenge_id=c.id, center_id=c.center_id)
@@ -82,9 +81,9 @@ def build_consultations(session: Session, world: World, plans: list[Plan]) -> No
     for c, poster, answers, target in threads:
         for a in answers:
             world.log.add("consultation.answered", at=a.created_at, actor_id=a.author_id,
-                          center_id=world.center_at(a.engineer_id, a.created_at) or c.center_id,
+                          center_id=world.center_at(a.engineer_id, a.created_at),
                           organisation_id=c.company_id, engineer_id=a.engineer_id, challenge_id=c.id,
-                          subject=("answer", a.id))
+                          subject=("answer", a.id), data={"follow_up": False, "parent_id": None})
         if rng.random() < 0.35:
             a = answers[0]
             q = Answer(challenge_id=c.id, author_id=poster.id, parent_id=a.id, body=rng.choice(v.FOLLOWUPS_FIRM),
@@ -98,7 +97,7 @@ def build_consultations(session: Session, world: World, plans: list[Plan]) -> No
             best = rng.choice(answers)
             best.is_best = True
             world.log.add("consultation.best_answer", at=c.closed_at, actor_id=poster.id,
-                          center_id=world.center_at(best.engineer_id, c.closed_at) or c.center_id,
+                          center_id=world.center_at(best.engineer_id, c.closed_at),
                           organisation_id=c.company_id, engineer_id=best.engineer_id, challenge_id=c.id,
                           subject=("answer", best.id))
             ratings.append((Rating(challenge_id=c.id, rater_id=poster.id, direction="firm_to_engineer",
@@ -107,16 +106,18 @@ def build_consultations(session: Session, world: World, plans: list[Plan]) -> No
                                    created_at=c.closed_at), c))
         if target:
             target.challenge.escalated_from_id = c.id
+            lead = best.engineer_id
             world.log.add("consultation.escalated", at=target.challenge.created_at, actor_id=poster.id,
-                          center_id=c.center_id, organisation_id=c.company_id, challenge_id=c.id,
-                          subject=("challenge", target.challenge.id))
+                          center_id=world.center_at(lead, target.challenge.created_at), engineer_id=lead,
+                          organisation_id=c.company_id, challenge_id=c.id, subject=("challenge", target.challenge.id),
+                          data={"challenge_id": target.challenge.id, "engineers": [a.engineer_id for a in answers]})
     session.add_all([q for q, _, _ in followups] + [r for r, _ in ratings])
     session.flush()
     replies = []
     for q, a, c in followups:
-        world.log.add("consultation.answered", at=q.created_at, actor_id=q.author_id, center_id=c.center_id,
+        world.log.add("consultation.answered", at=q.created_at, actor_id=q.author_id,
                       organisation_id=c.company_id, challenge_id=c.id, subject=("answer", q.id),
-                      data={"followup": True})
+                      data={"follow_up": True, "parent_id": a.id})
         replies.append(Answer(challenge_id=q.challenge_id, author_id=a.author_id, engineer_id=a.engineer_id,
                               parent_id=q.id, body=rng.choice(v.FOLLOWUPS_ENGINEER),
                               created_at=gen.cap(q.created_at + timedelta(hours=3))))
@@ -124,9 +125,9 @@ def build_consultations(session: Session, world: World, plans: list[Plan]) -> No
     session.flush()
     for r in replies:
         world.log.add("consultation.answered", at=r.created_at, actor_id=r.author_id,
-                      center_id=world.center_at(r.engineer_id, r.created_at) or center_of[r.challenge_id],
+                      center_id=world.center_at(r.engineer_id, r.created_at),
                       organisation_id=company_of[r.challenge_id], engineer_id=r.engineer_id, challenge_id=r.challenge_id,
-                      subject=("answer", r.id), data={"reply": True})
+                      subject=("answer", r.id), data={"follow_up": False, "parent_id": r.parent_id})
     for r, c in ratings:
         world.log.add("rating.created", at=r.created_at, actor_id=r.rater_id, center_id=c.center_id,
                       organisation_id=c.company_id, engineer_id=r.engineer_id, challenge_id=c.id,

@@ -243,7 +243,7 @@ def _teams_and_invitations(session: Session, world: World, plans: list[Plan]) ->
             pool = world.pools[world.home[bid.engineer_id]]
             mates = [e for e in rng.sample(pool, rng.randint(0, 3)) if e.id != bid.engineer_id]
             if bid is plan.winner and not plan.demo_lead and plan.cluster.key == DEMO_CENTER_KEY and \
-                    rng.random() < 0.25 and demo_eng.id != bid.engineer_id and demo_eng not in mates:
+                    rng.random() < 0.1 and demo_eng.id != bid.engineer_id and demo_eng not in mates:
                 mates.append(demo_eng)  # the demo engineer also works as a team member
             world.teams[bid.id] = mates
             for mate in mates:

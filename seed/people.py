@@ -194,6 +194,8 @@ def _engineers(session: Session, world: World) -> None:
                 created_at=gen.at(gen.day_between(date(2024, 6, 1), gen.today - timedelta(days=10))),
             )
             engineer.updated_at = engineer.created_at
+            if i == 0:
+                engineer.capacity, engineer.available, engineer.engagement = 3, True, "双聘"
             pool.append(engineer)
         world.pools[cluster.key] = pool
     world.engineers = [e for pool in world.pools.values() for e in pool]
