@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlmodel import Session
@@ -26,7 +26,10 @@ DETAIL = "marketplace/consultation_detail.html"
 PAGE_SIZE = 20
 
 
-def consultation_or_404(consultation_id: int, session: SessionDep, user: CurrentUser) -> Challenge:
+IdPath = Annotated[int, Path(ge=1, le=service.MAX_ID)]
+
+
+def consultation_or_404(consultation_id: IdPath, session: SessionDep, user: CurrentUser) -> Challenge:
     consultation = session.get(Challenge, consultation_id)
     if consultation is None or consultation.kind != ChallengeKind.consultation \
             or not policy.can_see_challenge(user, consultation):
@@ -123,7 +126,7 @@ async def consultation_answer(request: Request, consultation: ConsultationDep, s
 
 
 @router.post("/consultations/{consultation_id}/answers/{answer_id}/best")
-async def consultation_best(request: Request, answer_id: int, consultation: ConsultationDep, session: SessionDep,
+async def consultation_best(request: Request, answer_id: IdPath, consultation: ConsultationDep, session: SessionDep,
                             user: CurrentUser) -> Response:
     policy.require(policy.owns_challenge(user, consultation), "只有发问企业可以采纳最佳答复")
     form = _form_values(await request.form())

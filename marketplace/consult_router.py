@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from accounts import policy
@@ -22,8 +22,13 @@ router = APIRouter(prefix="/api/v1/consultations", tags=["consultations"],
                    dependencies=[Depends(verify_csrf_for_cookie_auth)])
 
 
+IdPath = Annotated[int, Path(ge=1, le=service.MAX_ID)]
+
+
 def consultation_or_404(consultation_id: str, session: SessionDep, user: CurrentUser) -> Challenge:
-    consultation = find_challenge(session, consultation_id)
+    ref = consultation_id.strip()
+    unusable = "\x00" in ref or len(ref) > 64 or (ref.isdigit() and (not ref.isascii() or int(ref) > service.MAX_ID))
+    consultation = None if unusable else find_challenge(session, ref)
     if consultation is None or consultation.kind != ChallengeKind.consultation \
             or not policy.can_see_challenge(user, consultation):
         raise NotFound("问诊不存在")
@@ -85,7 +90,7 @@ class BestAnswer(BaseModel):
 
 
 class RatingIn(RatingCreate):
-    engineer_id: int
+    engineer_id: int = Field(ge=1, le=2**31 - 1)
 
 
 class RatingOut(BaseModel):
@@ -146,7 +151,7 @@ def post_answer(body: AnswerCreate, consultation: ConsultationDep, session: Sess
 
 
 @router.post("/{consultation_id}/answers/{answer_id}/best", response_model=ConsultationDetail)
-def best_answer(answer_id: int, body: BestAnswer, consultation: ConsultationDep, session: SessionDep,
+def best_answer(answer_id: IdPath, body: BestAnswer, consultation: ConsultationDep, session: SessionDep,
                 user: CurrentUser) -> ConsultationDetail:
     policy.require(policy.owns_challenge(user, consultation), "只有发问企业可以采纳最佳答复")
     rating = RatingCreate(overall=body.rating, comment=body.comment) if body.rating else None

@@ -27,8 +27,18 @@ from marketplace.models import (Answer, Challenge, ChallengeKind, ChallengeStatu
 from marketplace.notifications import notify, notify_for_event
 
 ROUTE_TOP = 5
+MAX_ID = 2**31 - 1
 ROUTE_RELATIVE_FLOOR = 0.3  # route only engineers scoring at least this share of the best score
 OPEN_STATES = (ChallengeStatus.open, ChallengeStatus.answered)
+
+
+def clean_text(value):
+    """Strip text; refuse the NUL character, which PostgreSQL cannot store."""
+    if not isinstance(value, str):
+        return value
+    if "\x00" in value:
+        raise ValueError("含有非法的空字符")
+    return value.strip()
 
 
 class ConsultationCreate(BaseModel):
@@ -38,10 +48,10 @@ class ConsultationCreate(BaseModel):
     skills: list[str] = []
     region: str | None = Field(default=None, max_length=20)
 
-    @field_validator("title", "description", mode="before")
+    @field_validator("title", "description", "region", mode="before")
     @classmethod
     def _strip(cls, value):
-        return value.strip() if isinstance(value, str) else value
+        return clean_text(value)
 
     @field_validator("fields", "skills", mode="before")
     @classmethod
@@ -54,12 +64,12 @@ class ConsultationCreate(BaseModel):
 
 class AnswerCreate(BaseModel):
     body: str = Field(min_length=2, max_length=5000)
-    parent_id: int | None = None
+    parent_id: int | None = Field(default=None, ge=1, le=MAX_ID)
 
     @field_validator("body", mode="before")
     @classmethod
     def _strip(cls, value):
-        return value.strip() if isinstance(value, str) else value
+        return clean_text(value)
 
 
 class RatingCreate(BaseModel):
@@ -68,6 +78,11 @@ class RatingCreate(BaseModel):
     timeliness: int | None = Field(default=None, ge=1, le=5)
     communication: int | None = Field(default=None, ge=1, le=5)
     comment: str | None = Field(default=None, max_length=2000)
+
+    @field_validator("comment", mode="before")
+    @classmethod
+    def _strip(cls, value):
+        return clean_text(value) or None
 
 
 # ---------------------------------------------------------------- ask and route

@@ -29,6 +29,8 @@ def _scalar_text(value: Any) -> str | None:
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # spreadsheets turn 1001 into 1001.0
     text = str(value).strip()
+    if "\x00" in text:
+        raise CellError("含有非法的空字符")
     return text or None
 
 

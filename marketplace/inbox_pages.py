@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from accounts.deps import CurrentUser, OptionalUser
@@ -14,6 +14,7 @@ from core.templating import render
 from marketplace import notifications
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
+IdPath = Annotated[int, Path(ge=1, le=2**31 - 1)]
 TEMPLATE = "marketplace/inbox.html"
 
 
@@ -55,7 +56,7 @@ def _back(request: Request, session, user, unread_only: bool, page: int) -> Resp
 
 
 @router.post("/notifications/{notification_id}/read")
-def read_one(request: Request, notification_id: int, session: SessionDep, user: CurrentUser,
+def read_one(request: Request, notification_id: IdPath, session: SessionDep, user: CurrentUser,
              go: Annotated[bool, Form()] = False, unread: Annotated[bool, Form()] = False,
              page: Annotated[int, Form(ge=1, le=100_000)] = 1) -> Response:
     item = notifications.mark_read(session, user=user, notification_id=notification_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, ConfigDict
 
 from accounts.deps import CurrentUser
@@ -16,6 +16,7 @@ from marketplace import notifications
 router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"],
                    dependencies=[Depends(verify_csrf_for_cookie_auth)])
 
+IdPath = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 class NotificationPublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
@@ -68,7 +69,7 @@ def read_all(session: SessionDep, user: CurrentUser) -> MarkedCount:
 
 
 @router.post("/{notification_id}/read", response_model=NotificationPublic, responses={404: {"description": "通知不存在"}})
-def read_one(notification_id: int, session: SessionDep, user: CurrentUser) -> NotificationPublic:
+def read_one(notification_id: IdPath, session: SessionDep, user: CurrentUser) -> NotificationPublic:
     return NotificationPublic.model_validate(notifications.mark_read(session, user=user, notification_id=notification_id))
 
 

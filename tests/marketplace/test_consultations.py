@@ -184,6 +184,12 @@ class TestApi:
         bad = client.post(f"/api/v1/consultations/{consultation.id}/answers", headers=bearer(cast["users"][0]),
                           json={"body": "回复", "parent_id": 123456789})
         assert bad.status_code == 422 and bad.json()["field"] == "parent_id"
+        nul = client.post(f"/api/v1/consultations/{consultation.id}/answers", headers=bearer(cast["users"][0]),
+                          json={"body": "空字符\x00不能存"})
+        assert nul.status_code == 422 and nul.json()["field"] == "body"
+        for ref in ("99999999999999999999", "²", "x" * 300):
+            assert client.get(f"/api/v1/consultations/{ref}", headers=bearer(cast["asker"])).status_code == 404
+        assert client.post("/api/v1/notifications/99999999999999/read", headers=bearer(cast["asker"])).status_code == 422
 
 
 class TestPages:
