@@ -40,3 +40,49 @@ def register(app: typer.Typer) -> None:
         with session_scope() as session:
             result = compute_indicators(session, center=get_center(session, center), year=year or today().year)
         typer.echo(json.dumps(result, ensure_ascii=False) if as_json else _table(result))
+
+    @app.command("annual-report")
+    def annual_report(
+        center: Annotated[str, typer.Argument(help="中心名称、外部编号或数据库编号")],
+        out: Annotated[str, typer.Option("--out", help="输出文件（扩展名决定格式：.pdf/.xlsx/.docx）")],
+        year: Annotated[Optional[int], typer.Option("--year")] = None,
+    ) -> None:
+        """Export a center's annual report (第十三条) as PDF, XLSX or DOCX."""
+        from pathlib import Path
+
+        from centers import report, report_export
+        from centers.service import get_center
+        from core.clock import today
+        from core.db import session_scope
+        from core.errors import Invalid
+
+        exporters = {".pdf": report_export.to_pdf, ".xlsx": report_export.to_xlsx, ".docx": report_export.to_docx}
+        target = Path(out)
+        if target.suffix.lower() not in exporters:
+            raise Invalid("输出文件扩展名应为 .pdf、.xlsx 或 .docx", field="out")
+        with session_scope() as session:
+            data = report.build(session, center=get_center(session, center), year=year or today().year)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(exporters[target.suffix.lower()](data))
+        typer.echo(json.dumps({"file": str(target), "bytes": target.stat().st_size}, ensure_ascii=False))
+
+    @app.command("workday")
+    def workday(
+        day: Annotated[str, typer.Argument(help="日期 YYYY-MM-DD")],
+        work: Annotated[bool, typer.Option("--work/--off", help="调休上班（--work）或放假（--off）")] = False,
+        note: Annotated[str, typer.Option("--note")] = "",
+    ) -> None:
+        """Enter a holiday or make-up workday for a year the calendar library does not know."""
+        from datetime import date
+
+        from centers.workdays import enter_day
+        from core.db import session_scope
+        from core.errors import Invalid
+
+        try:
+            parsed = date.fromisoformat(day)
+        except ValueError as exc:
+            raise Invalid("日期格式应为 YYYY-MM-DD", field="day") from exc
+        with session_scope() as session:
+            enter_day(session, day=parsed, is_workday=work, note=note)
+        typer.echo(json.dumps({"day": day, "is_workday": work, "note": note}, ensure_ascii=False))

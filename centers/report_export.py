@@ -8,7 +8,7 @@ from centers.cjkfont import register_font
 
 
 def _all_text(data: dict) -> str:
-    parts = [data["center"], str(data["year"]), "年度建设运行情况报告第页得分一票否决"]
+    parts = [data["center"], str(data["year"]), "年度建设运行情况报告第页得分一票否决一二三四五六七八、"]
     for section in data["sections"]:
         parts += [section["title"], section["narrative"]] + [f"{a}{b}" for a, b in section["figures"]]
     return "".join(parts)

@@ -46,7 +46,7 @@ def test_pdf_embeds_chinese_font_and_renders(session):
     document = pdfium.PdfDocument(pdf_bytes)
     text = "".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
     page = document[0]
-    assert "湘潭智能装备工程师协同创新中心" in text and "人才集聚" in text and "财政资金和自筹经费使用情况" in text
+    assert "湘潭智能装备工程师协同创新中心" in text and "一、人才集聚" in text and "五、财政资金和自筹经费使用情况" in text
     image = page.render(scale=1.5).to_pil().convert("L")
     png = io.BytesIO()
     image.save(png, format="PNG")
