@@ -27,6 +27,21 @@ def _human(body: dict, key: str) -> None:
         typer.echo(f"  {body['note']}")
 
 
+def _fill_all(result: dict) -> None:
+    """Encode the remaining vectors step by step, committing each checkpoint, with progress on stderr."""
+    from core.db import session_scope
+    from matching.service import fill_vectors
+
+    for kind in ("engineers", "challenges"):
+        while True:
+            with session_scope() as session:
+                step = fill_vectors(session, kind)
+            result[kind] = {k: v for k, v in step.items() if k != "added"}
+            if not step["added"]:
+                break
+            print(f"向量编码 {kind}: {step['encoded']}/{step['items']}", file=sys.stderr, flush=True)
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(index_app, name="index")
 
@@ -69,7 +84,17 @@ def register(app: typer.Typer) -> None:
                 print(f"编码进度 {done}/{total}", file=sys.stderr, flush=True)
 
         with session_scope() as session:
-            _emit(rebuild_index(session, progress=progress))
+            result = rebuild_index(session, progress=progress)
+        _fill_all(result)
+        _emit(result)
+
+    @index_app.command("resume")
+    def resume() -> None:
+        """Continue dense encoding after an interrupted rebuild (checkpointed, resumable)."""
+        result: dict = {}
+        _fill_all(result)
+        _emit(result)
+
 
     @app.command("eval")
     def evaluate(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from core.errors import Invalid, NotFound
@@ -105,13 +106,29 @@ def open_challenges(session: Session) -> list[Challenge]:
     return list(session.exec(select(Challenge).where(Challenge.status == "open").order_by(Challenge.id)).all())
 
 
+DENSE_INLINE_LIMIT = 20_000  # above this, vectors are filled in resumable steps after the rebuild
+DENSE_STEP = 10_000
+
+
 def rebuild_index(session: Session, progress=None) -> dict:
-    """Rebuild both indexes from the database; workers reload through the version stamp."""
+    """Rebuild both indexes from the database; workers reload through the version stamp.
+
+    Small databases are encoded inline. Large ones become searchable at once through
+    the lexical and structured channels; call fill_vectors() (the CLI does, committing
+    after each step) to add the dense vectors with progress and crash-safe checkpoints."""
     out = {}
     for kind in ("engineers", "challenges"):
         store = get_store(session, kind, refresh=False)
-        out[kind] = store.rebuild(session, progress=progress)
+        count = session.exec(select(func.count()).select_from(store.table)).one()
+        out[kind] = store.rebuild(session, progress=progress, dense=count <= DENSE_INLINE_LIMIT)
     return out
+
+
+def fill_vectors(session: Session, kind: str, *, step: int = DENSE_STEP) -> dict:
+    """One resumable step of dense encoding for an index; {"encoded": n, "items": n, "added": k}."""
+    store = get_store(session, kind)
+    added = store.encode_missing(session, step)
+    return {**store.summary(), "added": added}
 
 
 def mark_dirty(session: Session, kind: str, object_id: int) -> None:

@@ -95,7 +95,10 @@ class Store:
                     return
             self._apply_changes(session)
 
-    def rebuild(self, session: Session, progress: Callable[[int, int], None] | None = None) -> dict:
+    def rebuild(self, session: Session, progress: Callable[[int, int], None] | None = None,
+                dense: bool = True) -> dict:
+        """Rebuild from the database. With dense=False only the lexical and structured parts are
+        built (searchable at once); encode_missing() then fills the vectors in resumable steps."""
         with self.lock:
             watermark = session.exec(select(func.max(IndexDirty.id)).where(IndexDirty.index_name == self.kind)).one() or 0
             entries = self._entries(session, None)
@@ -107,7 +110,7 @@ class Store:
             self.bm25.build([d.id for d, _ in entries], [tokens(t) for _, t in entries])
             encoder = self.encoder
             self.vectors = VectorIndex(encoder.dim, expected=len(entries))
-            for start in range(0, len(entries), ENCODE_BATCH):
+            for start in range(0, len(entries) if dense else 0, ENCODE_BATCH):
                 part = entries[start:start + ENCODE_BATCH]
                 self.vectors.add(np.asarray([d.id for d, _ in part]), encoder.encode([t for _, t in part]))
                 if progress:
@@ -126,8 +129,35 @@ class Store:
             session.exec(delete(IndexDirty).where(IndexDirty.index_name == self.kind, IndexDirty.id <= self.watermark))
             session.flush()
             self.builds += 1
-            return {"index": self.kind, "items": len(self.docs), "version": self.version,
-                    "backend": self.backend, "dim": encoder.dim, "hnsw": self.vectors.hnsw}
+            return self.summary()
+
+    def summary(self) -> dict:
+        return {"index": self.kind, "items": len(self.docs), "encoded": self.encoded, "version": self.version,
+                "backend": self.backend, "dim": self.vectors.dim, "hnsw": self.vectors.hnsw}
+
+    @property
+    def encoded(self) -> int:
+        return len(self.docs) if not self.vectors.dim else len(self.vectors.present & self.docs.keys())
+
+    def encode_missing(self, session: Session, limit: int) -> int:
+        """Encode up to `limit` indexed objects that have no vector yet, then checkpoint
+        (new snapshot, version + 1). Returns how many were encoded; 0 when complete.
+        A crash loses at most one step: the next call resumes from the last snapshot."""
+        with self.lock:
+            if not self.vectors.dim:
+                return 0
+            todo = [i for i in sorted(self.docs) if i not in self.vectors.present][:limit]
+            if not todo:
+                return 0
+            entries = self._entries(session, todo)
+            for start in range(0, len(entries), ENCODE_BATCH):
+                part = entries[start:start + ENCODE_BATCH]
+                self.vectors.add(np.asarray([d.id for d, _ in part]), self.encoder.encode([t for _, t in part]))
+            done = {d.id for d, _ in entries}
+            for missing in set(todo) - done:  # deleted meanwhile
+                self.docs.pop(missing, None)
+            self.compact(session)
+            return len(todo)
 
     def compact(self, session: Session) -> bool:
         """Write the current state as a new snapshot and advance the version (conditional UPDATE)."""

@@ -42,7 +42,7 @@ def words(text: str) -> list[str]:
     """jieba words (domain dictionary loaded), lower-cased, without stop words and punctuation."""
     jieba = _jieba()
     out = []
-    for token in jieba.lcut(clip(text).lower()):
+    for token in jieba.lcut(clip(text).lower(), HMM=False):
         token = token.strip()
         if len(token) < 1 or token in STOPWORDS:
             continue

@@ -62,6 +62,20 @@ class TestIndexUpkeep:
                     fields=["有色金属新材料"]) == ["M-NEW"]
         assert store.builds == builds
 
+    def test_large_rebuild_is_searchable_first_and_encodes_in_resumable_steps(self, session, pool):
+        store = get_store(session, "engineers", refresh=False)
+        store.rebuild(session, dense=False)
+        assert store.encoded == 0
+        # lexical and structured channels already answer
+        assert _top(session, "SOC 误差", "BMS 荷电状态估算不准。", ["BMS"], fields=["先进储能材料"]) == ["M-BMS"]
+        version = store.version
+        assert store.encode_missing(session, 4) == 4 and store.encoded == 4
+        assert session.get(IndexState, "engineers").version == version + 1  # a checkpoint other workers load
+        cold = get_store(session, "engineers", fresh=True)
+        assert cold.encoded == 4 and cold.builds == 0  # resumes from the checkpoint, no rebuild
+        assert cold.encode_missing(session, 100) == 2 and cold.encode_missing(session, 100) == 0
+        assert cold.encoded == 6
+
     def test_rebuild_reports_counts(self, session, pool):
         result = service.rebuild_index(session)
         assert result["engineers"]["items"] == 6
