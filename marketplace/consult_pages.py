@@ -24,6 +24,7 @@ from marketplace.page_forms import FormResult
 router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
 DETAIL = "marketplace/consultation_detail.html"
 PAGE_SIZE = 20
+LABELS = {**STATUS_LABELS, "open": "待解答", "answered": "已有答复", "resolved": "已解决"}
 
 
 IdPath = Annotated[int, Path(ge=1, le=service.MAX_ID)]
@@ -59,7 +60,7 @@ def consultation_list(request: Request, session: SessionDep, user: CurrentUser, 
                                              limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     return render(request, "marketplace/consultation_list.html", {
         "items": rows, "total": total, "mine": mine, "status": status or "", "page": page,
-        "pages": max(1, -(-total // PAGE_SIZE)), "labels": STATUS_LABELS,
+        "pages": max(1, -(-total // PAGE_SIZE)), "labels": LABELS,
         "can_ask": policy.can_post_challenge(user) and user.organisation_id is not None,
     }, block="results")
 
@@ -89,7 +90,7 @@ def _detail_context(session: Session, consultation: Challenge, user: User, *, an
     answered_by_me = any(i.answer.engineer_id == user.engineer_id for i in service.flatten(tree)) if user.engineer_id else False
     return {
         "consultation": consultation, "company": session.get(Organisation, consultation.company_id),
-        "tree": tree, "count": len(service.flatten(tree)), "labels": STATUS_LABELS,
+        "tree": tree, "count": len(service.flatten(tree)), "labels": LABELS,
         "can_answer": open_now and policy.can_answer_consultation(user),
         "can_reply": open_now and (policy.can_answer_consultation(user) or owner),
         "can_pick_best": owner and open_now, "answered_by_me": answered_by_me,

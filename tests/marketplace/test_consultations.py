@@ -232,6 +232,8 @@ class TestPages:
         assert "最佳答复" in resolved.text and "已解决" in resolved.text and "我来解答" not in resolved.text
         escalated = client.post(f"{url}/escalate", data={"csrf_token": token}, follow_redirects=False)
         assert escalated.status_code == 303 and escalated.headers["location"].startswith("/challenges/")
+        draft_page = client.get(escalated.headers["location"])
+        assert draft_page.status_code == 200 and QUESTION.title in draft_page.text
         assert "本问诊已转为揭榜挂帅榜单" in client.get(url).text
 
     def test_engineer_cannot_open_the_question_form_and_visitors_are_sent_to_login(self, client, session, cast):

@@ -223,3 +223,21 @@ class TestPages:
         assert done.status_code == 200 and "通知偏好已保存" in done.text
         session.refresh(user)
         assert user.digest_daily is True
+
+
+def test_digest_command_runs_against_a_real_database(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from core.migrate import upgrade
+    from tests.scratch import scratch_database
+
+    with scratch_database("digest") as url:
+        upgrade(url)
+        env = {**os.environ, "XIECHUANG_DATABASE_URL": url, "XIECHUANG_VAR_DIR": str(tmp_path / "var")}
+        result = subprocess.run([sys.executable, "-c", "from web.cli import main; main()", "notify", "digest"],
+                                env=env, capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout) == {"users": 0, "items": 0}
