@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
 
-from sqlalchemy import func, or_
+from sqlalchemy import exists, func, or_
 from sqlmodel import Session, select
 
 from accounts.models import Organisation
@@ -168,9 +168,11 @@ def _active_engineers(session: Session, scope: Scope, collabs: list[CollabRow]) 
     ids.update(session.exec(select(WorkLog.engineer_id).where(
         WorkLog.engineer_id.in_(pool), WorkLog.day >= scope.first_day,  # type: ignore[attr-defined]
         WorkLog.day <= scope.last_day).distinct()).all())
-    ids.update(session.exec(select(Event.engineer_id).where(
-        Event.engineer_id.in_(pool), in_year(Event.at, scope)).distinct()).all())  # type: ignore[union-attr]
     ids.update(r.lead.id for r in collabs if r.lead.id in pool)  # type: ignore[misc]
+    quiet = pool - ids
+    if quiet:  # only for the rest, ask the log: one indexed probe per engineer, stopping at the first event
+        logged = exists().where(Event.engineer_id == Engineer.id, in_year(Event.at, scope))
+        ids.update(session.exec(select(Engineer.id).where(Engineer.id.in_(quiet), logged)).all())  # type: ignore[union-attr]
     ids.discard(None)  # type: ignore[arg-type]
     if not ids:
         return []
