@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel
 
+from accounts.models import User
 from centers.models import Center
+from core.errors import Conflict
 from core.clock import today
+from seed.accounts import DEMO_ACCOUNTS
 from seed.generate import Gen
 from seed.log import Log
 from seed.people import World, build_people
@@ -22,8 +26,20 @@ def is_seeded(session: Session) -> bool:
 def load_demo(session: Session) -> dict[str, int]:
     """Seed the demo data (flushes, the caller commits) and return the row count of every table."""
     if not is_seeded(session):
-        _seed(session)
+        _check_free(session)
+        try:
+            _seed(session)
+        except IntegrityError as exc:
+            raise Conflict(f"演示数据与库中已有数据冲突，未写入任何数据：{exc.orig}") from exc
     return row_counts(session)
+
+
+def _check_free(session: Session) -> None:
+    """Refuse early, with a clear message, when a demo account name is already taken."""
+    names = [username for username, *_ in DEMO_ACCOUNTS]
+    taken = session.scalars(select(User.username).where(User.username.in_(names))).all()
+    if taken:
+        raise Conflict(f"用户名{'、'.join(taken)}已被占用，无法加载演示数据")
 
 
 def _seed(session: Session) -> None:

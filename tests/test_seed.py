@@ -43,6 +43,8 @@ def _cli(url: str, *args: str) -> str:
 def seeded():
     with scratch_database("seed") as url:
         _cli(url, "db", "upgrade")
+        _cli(url, "user", "create", "--username", "early_bird", "--password", "early2026x", "--role", "sme",
+             "--org", "先来一步科技有限公司")
         started = time.monotonic()
         first = json.loads(_cli(url, "seed", "demo"))
         seconds = time.monotonic() - started
@@ -79,6 +81,30 @@ class TestSeedCommand:
         assert _count(db, select(func.count()).where(Challenge.kind == "consultation")) >= 80
 
 
+    def test_existing_data_is_kept(self, db):
+        user = db.exec(select(User).where(User.username == "early_bird")).one()
+        assert db.get(Organisation, user.organisation_id).name == "先来一步科技有限公司"
+
+    def test_a_taken_demo_username_is_refused_cleanly(self):
+        from core.errors import Conflict
+        from seed.load import load_demo
+
+        with scratch_database("seedtaken") as url:
+            from core.migrate import upgrade
+
+            upgrade(url)
+            engine = build_engine(url)
+            try:
+                with Session(engine) as session:
+                    session.add(User(username="demo_admin", role="admin", password_hash="x"))
+                    session.flush()
+                    with pytest.raises(Conflict, match="demo_admin"):
+                        load_demo(session)
+                    session.rollback()
+            finally:
+                engine.dispose()
+
+
 class TestContent:
     def test_every_lifecycle_state_is_present(self, db):
         states = set(db.exec(select(Challenge.status).where(Challenge.kind == "challenge")).all())
@@ -93,9 +119,10 @@ class TestContent:
         assert all(c.host_org_id and c.platform and c.city and c.site_area_m2 for c in centers)
 
     def test_every_credit_code_validates(self, db):
-        codes = db.exec(select(Organisation.credit_code)).all()
-        assert codes and all(code and is_valid(code) for code in codes)
-        regions = set(db.exec(select(Organisation.region).where(Organisation.kind == "enterprise")).all())
+        orgs = db.exec(select(Organisation).where(Organisation.name != "先来一步科技有限公司")).all()
+        assert len(orgs) >= 150 and all(org.credit_code and is_valid(org.credit_code) for org in orgs)
+        regions = set(db.exec(select(Organisation.region).where(Organisation.kind == "enterprise",
+                                                                Organisation.region.is_not(None))).all())
         assert len(regions) == 14
 
     def test_some_engineers_are_in_two_pools(self, db):
