@@ -21,7 +21,8 @@ from matching.store import Store
 from matching.text import has_content, tokens
 
 POOL = 200
-MAX_SKILL_CANDIDATES = 1000
+SKILL_BUCKET_LIMIT = 300  # a skill held by more engineers adds no candidates (dense/lexical find the best of them)
+SHORTLIST = 60  # track record and current load are read from the database for this many only
 ACTIVE = ("in_progress", "delivered", "disputed")
 DONE = ("accepted", "closed")
 
@@ -117,10 +118,24 @@ class Channels:
     bm25: dict[int, float]
     parts: dict[int, tuple[float, ...]]
     matched: dict[int, list[str]]
+    query: docmod.Doc | None = None
 
     def fused(self, weights: Weights) -> dict[int, float]:
         structured = {i: structured_score(p, weights) for i, p in self.parts.items()}
         return fuse({"dense": self.dense, "lexical": self.lexical, "structured": structured}, self.ids, weights)
+
+    def with_track_record(self, session: Session, store: Store, fused: dict[int, float], weights: Weights,
+                          shortlist: list[int]) -> dict[int, float]:
+        """Second stage: add ratings, deliveries and load for the shortlist, in the first stage's z units
+        (the structured channel is linear, so this equals recomputing it with the database figures)."""
+        stats = engineer_stats(session, shortlist)
+        std = float(np.std([structured_score(self.parts[i], weights) for i in self.ids])) or 1.0
+        out = dict(fused)
+        for i in shortlist:
+            before = structured_score(self.parts[i], weights)
+            self.parts[i], _ = _structured_parts(self.query, store.docs[i], stats[i])
+            out[i] = fused[i] + weights.structured * (structured_score(self.parts[i], weights) - before) / std
+        return out
 
 
 def engineer_channels(session: Session, store: Store, challenge: Challenge, *, weights: Weights = DEFAULT_WEIGHTS,
@@ -139,12 +154,10 @@ def engineer_channels(session: Session, store: Store, challenge: Challenge, *, w
         candidates |= dense.keys()
     lexical = store.bm25.top(qtokens, pool) if weights.lexical or not candidates else {}
     candidates |= lexical.keys()
-    skill_hits: set[int] = set()
     for s in qdoc.skills:
-        skill_hits |= store.skill_index.get(s, set())
-        if len(skill_hits) > MAX_SKILL_CANDIDATES:
-            break
-    candidates |= skill_hits
+        bucket = store.skill_index.get(s, set())
+        if len(bucket) <= SKILL_BUCKET_LIMIT:
+            candidates |= bucket
     candidates &= store.docs.keys()
     if exclude:
         candidates -= exclude
@@ -156,13 +169,12 @@ def engineer_channels(session: Session, store: Store, challenge: Challenge, *, w
     missing = [i for i in ids if i not in lexical]
     if missing:
         lexical.update(store.bm25.score_ids(qtokens, missing))
-    stats = engineer_stats(session, ids)
     parts: dict[int, tuple[float, ...]] = {}
     matched: dict[int, list[str]] = {}
     for i in ids:
-        parts[i], matched[i] = _structured_parts(qdoc, store.docs[i], stats[i])
+        parts[i], matched[i] = _structured_parts(qdoc, store.docs[i], None)
     return Channels(ids=ids, dense=dense, lexical={i: float(np.log1p(v)) for i, v in lexical.items()},
-                    bm25=lexical, parts=parts, matched=matched)
+                    bm25=lexical, parts=parts, matched=matched, query=qdoc)
 
 
 def rank_engineer_ids(session: Session, store: Store, challenge: Challenge, *, top: int = 10,
@@ -175,6 +187,9 @@ def rank_engineer_ids(session: Session, store: Store, challenge: Challenge, *, t
         return []
     fused = ch.fused(weights)
     order = sorted(ch.ids, key=lambda i: (-fused[i], i))
+    shortlist = order[: max(SHORTLIST, top * 5)]
+    fused = ch.with_track_record(session, store, fused, weights, shortlist)
+    order = sorted(shortlist, key=lambda i: (-fused[i], i))
     chosen = _diversify(order, fused, store, top, diversity)
     return [Ranked(id=i, fused=f, score=display_score(f),
                    channels={"dense": ch.dense.get(i, 0.0), "lexical": ch.bm25.get(i, 0.0),
