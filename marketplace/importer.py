@@ -51,6 +51,14 @@ class ImportPlan:
     def bad_lines(self) -> int:
         return len({e.line for e in self.errors})
 
+    def report(self) -> list[str]:
+        """One line per bad record: `line N: field: reason`, further problems of that record after “；”."""
+        by_line: dict[int, list[RecordError]] = {}
+        for error in self.errors:
+            by_line.setdefault(error.line, []).append(error)
+        return ["；".join([str(errors[0])] + [f"{e.field}: {e.reason}" for e in errors[1:]])
+                for _, errors in sorted(by_line.items())]
+
 
 @dataclass
 class ImportResult:

@@ -23,11 +23,10 @@ def run_import(kind: str, path: Path, skip_invalid: bool) -> None:
     raw = read_records(path)
     with session_scope() as session:
         plan = plan_import(session, kind=kind, raw=raw)
-        for error in plan.errors:
-            typer.echo(str(error), err=True)
+        for line in plan.report():
+            typer.echo(line, err=True)
         if plan.errors and not skip_invalid:
-            typer.echo(f"错误: {plan.bad_lines} 条记录无效，未导入任何数据（可用 --skip-invalid 只导入有效记录）", err=True)
-            raise typer.Exit(1)
+            raise typer.Exit(1)  # nothing was written: the session has only read
         result = apply_import(session, plan=plan, skip_invalid=skip_invalid)
     typer.echo(json.dumps(result.as_dict(), ensure_ascii=False))
 

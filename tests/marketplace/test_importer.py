@@ -127,6 +127,12 @@ class TestEngineers:
         rows = [ENGINEERS[0], dict(ENGINEERS[1], capacity="-1"), ENGINEERS[2]]
         assert errors_of(session, "engineers", write_csv(tmp_path / "e.csv", rows)) == ["line 3: capacity: 不能为负数"]
 
+    def test_several_problems_of_one_record_make_one_report_line(self, session, tmp_path):
+        rows = [ENGINEERS[0], {"external_id": "X9", "name": "", "capacity": -1, "engagement": "外包"}]
+        plan = plan_import(session, kind="engineers", raw=read_records(write_jsonl(tmp_path / "two.jsonl", rows)))
+        assert plan.report() == ["line 2: engagement: 未知的聘用方式“外包”，可选：全职|双聘|项目聘用|柔性引进|兼职|顾问"
+                                 "；capacity: 不能为负数；name: 必填项为空"]
+
     def test_duplicate_external_id_in_one_file_is_an_error(self, session, tmp_path):
         rows = [ENGINEERS[0], dict(ENGINEERS[0], name="李明二")]
         assert errors_of(session, "engineers", write_jsonl(tmp_path / "d.jsonl", rows)) == [
@@ -270,7 +276,7 @@ def test_cli_bad_record_among_good_ones_writes_nothing_then_skip_invalid_lands_t
     before = {t: count(cli_db, t) for t in ("engineer", "center", "poolmembership", "event")}
     failed = xiechuang(cli_db, "import", "engineers", str(path))
     assert failed.returncode == 1
-    assert "line 3: capacity: 不能为负数" in failed.stderr.splitlines()
+    assert failed.stderr.splitlines() == ["line 3: capacity: 不能为负数"]
     assert "Traceback" not in failed.stderr
     assert {t: count(cli_db, t) for t in before} == before
 
