@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+from sqlalchemy import insert
 from sqlmodel import Session
 
 from centers.models import (
@@ -66,7 +67,8 @@ def build_center_records(session: Session, world: World, plans: list[Plan]) -> N
         bookings += _bookings(world, resource)
     for training in trainings:
         attendance += _attendance(world, training)
-    session.add_all(bookings + attendance)
+    session.add_all(bookings)
+    session.execute(insert(Attendance), attendance)  # thousands of rows nobody refers to: plain rows
     session.flush()
     _log(world, rows, trainings, bookings, {r.id: r for r in resources})
     build_reviews(session, world)
@@ -185,18 +187,15 @@ def _bookings(world: World, resource: Resource) -> list[Booking]:
     return out
 
 
-def _attendance(world: World, training: Training) -> list[Attendance]:
+def _attendance(world: World, training: Training) -> list[dict]:
     gen = world.gen
     rng = gen.rng
     key = next(k for k, c in world.centers.items() if c.id == training.center_id)
     pool = world.pools[key]
-    out = []
-    for e in rng.sample(pool, rng.randint(6, min(20, len(pool)))):
-        out.append(Attendance(training_id=training.id, engineer_id=e.id, name=e.name, hours=training.hours))
+    row = {"training_id": training.id, "hours": training.hours, "engineer_id": None, "organisation_id": None}
+    out = [dict(row, engineer_id=e.id, name=e.name) for e in rng.sample(pool, rng.randint(6, min(20, len(pool))))]
     for _ in range(rng.randint(8, 30)):
-        firm = rng.choice(world.firms[key])
-        out.append(Attendance(training_id=training.id, organisation_id=firm.id, name=gen.person_name(),
-                              hours=training.hours))
+        out.append(dict(row, organisation_id=rng.choice(world.firms[key]).id, name=gen.person_name()))
     return out
 
 
