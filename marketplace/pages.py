@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -14,15 +15,17 @@ from accounts import policy
 from accounts.deps import OptionalUser
 from accounts.models import Organisation, User
 from centers.models import Center, PoolMembership
+from core.clock import today
 from core.csrf import verify_csrf
 from core.db import SessionDep
 from core.errors import AppError, NotFound
 from core.templating import environment, render
-from marketplace import bids, challenges, page_forms, search
+from marketplace import bids, challenges, lifecycle, page_forms, search
 from marketplace.reputation import engineer_reputation
 from marketplace.schemas import BidCreate, ChallengeCreate
 from marketplace.models import STATUS_LABELS, Bid, BidStatus, Challenge, Engineer
 
+log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
 
 SCHEME_LABELS = {"single": "单一挂帅", "contest": "赛马制", "split": "分包协作"}
@@ -108,12 +111,16 @@ def detail_context(request: Request, session: Session, user: User | None, challe
     if collaboration is not None and (policy.owns_challenge(user, challenge) or policy.is_lead(user, collaboration)
                                       or policy.is_admin(user) or policy.hosts_challenge(user, challenge)):
         actions.append((f"/collaborations/{collaboration.id}", "进入协作空间"))
-    can_bid_now = policy.can_bid(user) and challenge.status == "open" and details_visible
+    can_bid_now = (policy.can_bid(user) and details_visible and challenge.kind == "challenge"
+                   and lifecycle.status_on(session, challenge, today()) == "open")
     recommended = f"/challenges/{challenge.id}/recommended"
     show_recommended = (policy.can_edit_challenge(user, challenge) or policy.is_government(user)) and has_route(
         request, "/challenges/{challenge_id}/recommended")
     return {
         "challenge": challenge,
+        "shown_status": lifecycle.status_on(session, challenge, today()),
+        "can_cancel": policy.can_edit_challenge(user, challenge) and challenge.status in ("draft", "open",
+                                                                                           "bidding_closed"),
         "company": session.get(Organisation, challenge.company_id),
         "center": session.get(Center, challenge.center_id) if challenge.center_id else None,
         "details_visible": details_visible,
@@ -220,17 +227,14 @@ def bid_rows(session: Session, challenge: Challenge) -> list[dict]:
 
 def match_scores(session: Session, challenge: Challenge) -> dict[int, float]:
     """The matcher's score per engineer, when the matching service is there."""
+    from matching import service as matching_service
+
     try:
-        from matching import service as matching_service
-    except ImportError:
-        return {}
-    rank = getattr(matching_service, "rank_engineers", None)
-    if rank is None:
-        return {}
-    try:
-        return {engineer_id: float(score) for engineer_id, score, _ in rank(session, challenge=challenge, top=200)}
+        ranked = matching_service.rank_engineers(session, challenge=challenge, top=matching_service.MAX_TOP)
     except Exception:  # noqa: BLE001 - a matcher failure must not take the comparison page down
+        log.exception("matching failed for challenge %s", challenge.id)
         return {}
+    return {engineer_id: float(score) for engineer_id, score, _ in ranked}
 
 
 def bids_context(session: Session, user: User, challenge: Challenge, **extra) -> dict:
@@ -362,3 +366,13 @@ async def bid_reject(request: Request, session: SessionDep, bid: BidDep, user: O
                       bids_context(session, user, challenge, error=form.errors["reason"]), block="bids", status_code=422)
     bids.reject_bid(session, bid=bid, challenge=challenge, by=user, reason=form.values["reason"])
     return _decided(request, session, user, challenge, "已告知揭榜人未中选的原因。")
+
+
+@router.post("/challenges/{challenge_id:int}/cancel")
+async def challenge_cancel(request: Request, session: SessionDep, challenge: ChallengeDep, user: PosterDep):
+    policy.require(policy.can_edit_challenge(user, challenge), "只能撤销本企业的榜单")
+    form = page_forms.parse_reason(await request.form(), label="撤榜原因")
+    if not form.ok:
+        return RedirectResponse(f"/challenges/{challenge.id}#cancel", status_code=303)
+    challenges.cancel(session, challenge=challenge, by=user, reason=form.values["reason"])
+    return RedirectResponse(f"/challenges/{challenge.id}", status_code=303)

@@ -22,7 +22,7 @@ from core.templating import render
 from marketplace import bids, execution, page_forms, reputation
 from marketplace.events import EVENT_KINDS
 from marketplace.schemas import MilestoneCreate, RatingIn, WorkLogCreate
-from matching.models import IndexDirty
+from matching import service as matching_service
 from marketplace.models import (Bid, BidStatus, Challenge, Collaboration, CollaborationMember, Deliverable, Engineer,
                                 Event, Milestone, Rating, ShareAgreement, StoredFile, WorkLog)
 
@@ -208,8 +208,7 @@ def update_profile(session: Session, *, engineer: Engineer, values: dict) -> Eng
     engineer.updated_at = now()
     session.add(engineer)
     session.flush()
-    session.add(IndexDirty(index_name="engineers", object_id=engineer.id))  # the matcher re-embeds it
-    session.flush()
+    matching_service.mark_dirty(session, "engineer", engineer.id)  # the matcher re-embeds the profile
     return engineer
 
 

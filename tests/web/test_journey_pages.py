@@ -119,3 +119,32 @@ def test_other_parties_cannot_act(client, session):
     token = login(client, make_user(session, role="engineer"))
     assert _post(client, f"/bids/{bid.id}/withdraw", token).status_code == 404
     assert _post(client, "/challenges/new", token, {"title": "工程师发榜"}).status_code == 403
+
+
+def test_draft_then_publish_then_cancel(client, session):
+    org = make_org(session)
+    token = login(client, make_user(session, role="sme", organisation=org))
+    resp = _post(client, "/challenges/new", token, {"title": "草稿后发布的榜单", "description": "先存草稿，再发布，最后撤榜。",
+                                                    "kpis": "指标", "skills": "焊接", "publish": "0"})
+    assert resp.status_code == 303
+    challenge = session.get(Challenge, int(resp.headers["location"].rsplit("/", 1)[1]))
+    assert challenge.status == "draft"
+    page = client.get(f"/challenges/{challenge.id}")
+    assert "发布榜单" in page.text and "草稿" in page.text
+    assert _post(client, f"/challenges/{challenge.id}/publish", token).status_code == 303
+    session.refresh(challenge)
+    assert challenge.status == "open"
+    assert _post(client, f"/challenges/{challenge.id}/cancel", token, {"reason": "需求调整"}).status_code == 303
+    session.refresh(challenge)
+    assert challenge.status == "cancelled"
+    assert "已撤榜" in client.get(f"/challenges/{challenge.id}").text
+
+
+def test_nda_opens_the_details_and_the_bid_form(client, session):
+    challenge = make_challenge(session, title="定向保密榜单", visibility="invite")
+    token = login(client, make_user(session, role="engineer"))
+    page = client.get(f"/challenges/{challenge.id}")
+    assert "签署保密协议" in page.text and 'name="proposal"' not in page.text
+    assert _post(client, f"/challenges/{challenge.id}/nda", token, {"agree": "1"}).status_code == 303
+    page = client.get(f"/challenges/{challenge.id}")
+    assert "内泄量≤5 mL/min" in page.text and 'name="proposal"' in page.text
