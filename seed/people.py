@@ -145,8 +145,8 @@ def _centers(session: Session, world: World) -> None:
                     f"{gen.rng.randint(8, 388)}号",
             site_area_m2=site, lab_area_m2=lab, operations_staff=staff,
             contact=f"{gen.person_name()} 0731-8{gen.rng.randint(1000000, 9999999)}",
-            created_at=gen.at(recognised or date(2026, 9, 1)),
         )
+        center.created_at = gen.at(max(date(2024, 5, 1), active_from(center)))
         world.centers[cluster.key] = center
     session.add_all(list(world.centers.values()))
     session.flush()
@@ -281,6 +281,8 @@ def _pools(session: Session, world: World) -> None:
             if engineer.id == world.demo["engineer"].engineer_id:
                 joined = date(2025, 2, 18)
             world.joined[engineer.id] = joined
+            if engineer.created_at.date() > joined:  # the profile exists before the membership
+                engineer.created_at = engineer.updated_at = gen.at(joined - timedelta(days=rng.randint(1, 20)))
             member = PoolMembership(center_id=center.id, engineer_id=engineer.id, engagement=engineer.engagement,
                                     long_term=rng.random() < 0.4, recruited_for_cluster=rng.random() < 0.25,
                                     joined_on=joined)
