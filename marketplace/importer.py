@@ -29,6 +29,7 @@ from marketplace.models import Challenge, ChallengeKind, ChallengeStatus, Engine
 KINDS = ("engineers", "challenges")
 UNNAMED_COMPANY = "未具名企业"
 DEFAULT_ENGAGEMENT = "兼职"
+MAX_ID = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,13 @@ class ImportResult:
 
     def as_dict(self) -> dict[str, int]:
         return {"created": self.created, "updated": self.updated, "skipped": self.skipped}
+
+
+def center_by_ref(session: Session, ref: str) -> Center | None:
+    """A center by name, external id or database id; digits no database id can hold are only a name."""
+    if ref.isdigit() and (not ref.isascii() or int(ref) > MAX_ID):
+        return session.exec(select(Center).where((Center.name == ref) | (Center.external_id == ref))).first()
+    return find_center(session, ref)
 
 
 def check_kind(kind: str) -> str:
@@ -113,7 +121,7 @@ class _ReferenceCheck:
 
     def challenge(self, record: ChallengeRecord) -> list[tuple[str, str]]:
         problems = []
-        if record.center and find_center(self.session, record.center) is None:
+        if record.center and center_by_ref(self.session, record.center) is None:
             problems.append(("center", f"中心“{record.center}”不存在"))
         if record.credit_code:
             problems += self._credit_code(record.credit_code, record.company)
@@ -195,7 +203,7 @@ def _upsert_engineer(session: Session, record: EngineerRecord, *, line: int, at:
 
 
 def _center_for(session: Session, ref: str, *, at: datetime) -> Center:
-    center = find_center(session, ref)
+    center = center_by_ref(session, ref)
     if center is None:
         center = Center(name=ref, created_at=at)
         session.add(center)
@@ -241,7 +249,7 @@ def _company_for(session: Session, record: ChallengeRecord) -> Organisation:
 def _upsert_challenge(session: Session, record: ChallengeRecord, *, line: int, at: datetime) -> bool:
     challenge = session.exec(select(Challenge).where(Challenge.external_id == record.external_id)).first()
     created = challenge is None
-    center = find_center(session, record.center) if record.center else None
+    center = center_by_ref(session, record.center) if record.center else None
     if challenge is None or _given(record, "company") or _given(record, "credit_code"):
         company_id = _company_for(session, record).id
     else:

@@ -163,6 +163,14 @@ class TestEngineers:
         assert session.exec(select(Engineer).where(Engineer.external_id == "1001")).one().capacity == 4
 
 
+    @pytest.mark.parametrize("ref", ["99999999999999999999", "²³"])
+    def test_digit_center_names_beyond_any_id_become_centers(self, session, tmp_path, ref):
+        path = write_jsonl(tmp_path / "d.jsonl", [{"external_id": "DIG-1", "name": "数字工", "center": ref}])
+        result, errors = import_file(session, kind="engineers", path=path)
+        assert errors == [] and result.created == 1
+        assert session.exec(select(Center).where(Center.name == ref)).one()
+
+
 class TestChallenges:
     def rows(self, center_name: str) -> list[dict]:
         return [
