@@ -387,13 +387,28 @@ async def collaboration_reject(request: Request, session: SessionDep, user: Curr
     return RedirectResponse(f"/collaborations/{collab.id}#delivery", status_code=303)
 
 
+@router.post("/collaborations/{collaboration_id:int}/rate")
+async def collaboration_rate(request: Request, session: SessionDep, user: CurrentUser, collab: CollaborationDep):
+    """The engineer's side of 市场评价: rating the firm after acceptance."""
+    form = page_forms.parse_rating(await request.form())
+    if not form.ok:
+        ctx = collaboration_view(session, collab, user)
+        ctx["rating_form"] = form
+        return render(request, "marketplace/challenge_work.html", ctx, status_code=422)
+    reputation.rate(session, collaboration=collab, challenge=_challenge_of(session, collab), by=user,
+                    data=_rating_in(form.values))
+    return RedirectResponse(f"/collaborations/{collab.id}#delivery", status_code=303)
+
+
+def _rating_in(values: dict) -> RatingIn:
+    scores = [values[k] for k in ("quality", "timeliness", "communication")]
+    return RatingIn(overall=round(sum(scores) / len(scores)), quality=values["quality"],
+                    timeliness=values["timeliness"], communication=values["communication"], comment=values["comment"])
+
+
 def accept_and_rate(session: Session, *, collaboration: Collaboration, challenge: Challenge, by: User,
                     values: dict) -> Collaboration:
     """车间验题 and 市场评价 in one step, as the firm does it on the page."""
     execution.accept_delivery(session, collaboration=collaboration, challenge=challenge, by=by)
-    scores = [values[k] for k in ("quality", "timeliness", "communication")]
-    reputation.rate(session, collaboration=collaboration, challenge=challenge, by=by,
-                    data=RatingIn(overall=round(sum(scores) / len(scores)), quality=values["quality"],
-                                  timeliness=values["timeliness"], communication=values["communication"],
-                                  comment=values["comment"]))
+    reputation.rate(session, collaboration=collaboration, challenge=challenge, by=by, data=_rating_in(values))
     return collaboration

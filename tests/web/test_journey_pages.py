@@ -148,3 +148,39 @@ def test_nda_opens_the_details_and_the_bid_form(client, session):
     assert _post(client, f"/challenges/{challenge.id}/nda", token, {"agree": "1"}).status_code == 303
     page = client.get(f"/challenges/{challenge.id}")
     assert "内泄量≤5 mL/min" in page.text and 'name="proposal"' in page.text
+
+
+def test_reject_delivery_then_engineer_rates_the_firm(client, session):
+    from marketplace import bids as bid_service
+    from marketplace import execution
+    from marketplace.schemas import BidCreate
+
+    org = make_org(session)
+    firm = make_user(session, role="sme", organisation=org)
+    engineer = make_engineer(session, name="吴工")
+    eng_user = make_user(session, role="engineer", engineer=engineer)
+    challenge = make_challenge(session, company=org, title="退回再交付的榜单")
+    bid = bid_service.submit_bid(session, challenge=challenge, data=BidCreate(proposal="方案说明文字"), by=eng_user)
+    collab = bid_service.award(session, challenge=challenge, bid=bid, by=firm)
+    execution.deliver(session, collaboration=collab, challenge=challenge, by=eng_user, note="第一次交付")
+
+    token = login(client, firm)
+    assert _post(client, f"/collaborations/{collab.id}/reject", token, {"reason": ""}).status_code == 422
+    assert _post(client, f"/collaborations/{collab.id}/reject", token,
+                 {"reason": "噪声指标未达标"}).status_code == 303
+    session.refresh(collab)
+    assert collab.status == "in_progress"
+    execution.deliver(session, collaboration=collab, challenge=challenge, by=eng_user, note="第二次交付")
+    assert _post(client, f"/collaborations/{collab.id}/accept", token,
+                 {"quality": "4", "timeliness": "3", "communication": "5"}).status_code == 303
+
+    client.cookies.clear()
+    token = login(client, eng_user)
+    page = client.get(f"/collaborations/{collab.id}")
+    assert "评价发榜企业" in page.text and "对企业的需求描述" in page.text
+    assert _post(client, f"/collaborations/{collab.id}/rate", token,
+                 {"quality": "5", "timeliness": "5", "communication": "4", "comment": "需求清晰"}).status_code == 303
+    rating = session.query(Rating).filter_by(collaboration_id=collab.id, direction="engineer_to_firm").one()
+    assert rating.organisation_id == org.id and rating.comment == "需求清晰"
+    page = client.get(f"/collaborations/{collab.id}")
+    assert "工程师评企业" in page.text and "评价发榜企业" not in page.text
