@@ -10,11 +10,14 @@ import typer
 
 def _table(result: dict) -> str:
     """A readable Chinese table of the indicator result."""
+    from centers.indicators.rubric import FIGURE_LABELS
+
     rows = [f"{result['center']} · {result['year']}年度建设指标评价", ""]
     rows.append(f"{'指标':<14}{'满分':>6}{'建议分':>8}{'专家分':>8}{'得分':>8}  主要数据")
     for line in result["lines"]:
         label = f"{line['id']} {line['name']}" if line["id"] != "bonus" else "附加项 加分项"
-        figures = "，".join(f"{k}={v}" for k, v in line["figures"].items() if not isinstance(v, dict))
+        figures = "，".join(f"{FIGURE_LABELS.get(k, k)} {v:g}" if isinstance(v, float) else f"{FIGURE_LABELS.get(k, k)} {v}"
+                           for k, v in line["figures"].items() if not isinstance(v, dict))
         expert = "—" if line["expert"] is None else f"{line['expert']:g}"
         rows.append(f"{label:<14}{line['max']:>6g}{line['suggested']:>8g}{expert:>8}{line['score']:>8g}  {figures}")
     rows.append("")

@@ -16,6 +16,7 @@ from centers import gov, recognition, scores, workdays
 from centers.deps import CenterDep, operated_center
 from centers.indicators import compute_indicators
 from centers.models import Application, Center, WorkdaySchedule
+from centers.service import get_center
 from core.clock import today
 from core.csrf import verify_csrf
 from core.db import SessionDep
@@ -77,6 +78,7 @@ def applications(request: Request, user: CurrentUser, session: SessionDep):
         "managed": [c for c in centers.values() if c.status in ("培育期", "已认定", "整改期")],
         "proposals": recognition.revocation_proposals(session, year=year) if policy.can_review_province(user) else [],
         "can_province": policy.can_review_province(user), "today": today(), "year": year,
+        "centers": list(centers.values()), "incident_kinds": recognition.INCIDENT_KINDS,
         "library_knows_next": workdays.library_knows(year + 1),
         "schedule": session.exec(select(WorkdaySchedule).where(WorkdaySchedule.day >= date(year, 1, 1))
                                  .order_by(WorkdaySchedule.day)).all(),
@@ -117,9 +119,21 @@ async def manage_center(action: str, center: CenterDep, request: Request, user: 
         recognition.assess(session, center=center, passed=form.get("decision") == "pass", by=user, comment=comment)
     elif action == "revoke":
         recognition.revoke(session, center=center, reason=comment or "第十四条", by=user)
+
     else:
         raise NotFound("操作不存在")
     return RedirectResponse("/gov/applications", status_code=303)
+
+
+@router.post("/gov/incidents")
+async def record_incident(request: Request, user: CurrentUser, session: SessionDep):
+    policy.require(policy.can_review_province(user), "只有省工信厅可以登记重大事件")
+    form = await request.form()
+    center = get_center(session, str(form.get("center_id") or "-"))
+    recognition.record_incident(session, center=center, kind=str(form.get("kind") or ""),
+                                happened_on=_date(form.get("happened_on"), "happened_on"),
+                                description=str(form.get("description") or ""), severe=bool(form.get("severe")), by=user)
+    return RedirectResponse("/gov/applications#incidents", status_code=303)
 
 
 @router.post("/gov/workdays")

@@ -20,11 +20,22 @@ from core.clock import today
 from core.csrf import verify_csrf
 from core.db import SessionDep
 from core.errors import NotFound
-from core.templating import environment, render
+from core.templating import environment, render, yuan
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
 router.include_router(workspace_router)
-environment().globals.update(figure_labels=FIGURE_LABELS, indicator_groups=GROUPS)
+
+
+def figure_value(key: str, value) -> str:
+    """A figure as people read it: money in yuan, rates in per cent."""
+    if key.endswith("amount") and isinstance(value, (int, float)):
+        return yuan(value)
+    if key == "utilisation":
+        return f"{value * 100:.1f}%"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+environment().globals.update(figure_labels=FIGURE_LABELS, indicator_groups=GROUPS, figure_value=figure_value)
 
 YearQuery = Query(None, ge=2000, le=2100)
 

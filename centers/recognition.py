@@ -204,3 +204,20 @@ def revocation_proposals(session: Session, *, year: int) -> list[dict]:
         if reasons:
             proposals.append({"center": center, "reasons": reasons})
     return proposals
+
+
+INCIDENT_KINDS = ("安全事故", "质量事故", "环境", "知识产权", "税务", "科研失信", "保密安全")
+
+
+def record_incident(session: Session, *, center: Center, kind: str, happened_on: date, description: str,
+                    severe: bool, by: User) -> Incident:
+    """A veto event (一票否决) or a lesser incident, recorded by the province."""
+    if kind not in INCIDENT_KINDS:
+        raise Invalid(f"事件类别应为 {'/'.join(INCIDENT_KINDS)} 之一", field="kind")
+    if not 2 <= len(description.strip()) <= 500:
+        raise Invalid("请填写事件说明（2至500字）", field="description")
+    incident = Incident(center_id=center.id, kind=kind, happened_on=happened_on, description=description.strip(),  # type: ignore[arg-type]
+                        severe=severe)
+    session.add(incident)
+    session.flush()
+    return incident

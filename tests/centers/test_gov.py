@@ -145,3 +145,21 @@ def test_expert_form_saves_scores(client, session):
     assert row.line_id == "2.3" and float(row.score) == 3.5
     over = client.post(f"/expert/centers/{center.id}?year=2026", data={"csrf_token": token, "score_4.4": "5"})
     assert over.status_code == 422
+
+
+def test_province_records_a_veto_event(client, session):
+    center = make_center(session)
+    _login(client, make_user(session, role="province"))
+    token = _token(client)
+    response = client.post("/gov/incidents", data={"csrf_token": token, "center_id": str(center.id), "kind": "安全事故",
+                                                   "happened_on": "2026-07-01", "description": "实验室爆燃", "severe": "1"},
+                           follow_redirects=False)
+    assert response.status_code == 303
+    from centers.indicators import compute_indicators
+
+    assert compute_indicators(session, center=center, year=2026)["veto"] is True
+    bad = client.post("/gov/incidents", data={"csrf_token": token, "center_id": str(center.id), "kind": "其他",
+                                              "happened_on": "2026-07-01", "description": "x"})
+    assert bad.status_code == 422
+    _login(client, make_user(session, role="city", region=center.city))
+    assert client.post("/gov/incidents", data={"csrf_token": _token(client), "center_id": str(center.id)}).status_code == 403
