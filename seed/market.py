@@ -21,7 +21,7 @@ from seed.people import World, active_from
 from seed.vocab_clusters import CLUSTERS, Cluster
 
 # state -> how many challenges
-STATE_PLAN = [("closed", 52), ("accepted", 24), ("delivered", 16), ("in_progress", 34), ("awarded", 12),
+STATE_PLAN = [("closed", 68), ("accepted", 24), ("delivered", 16), ("in_progress", 34), ("awarded", 12),
               ("bidding_closed", 14), ("open", 40), ("draft", 10), ("cancelled", 10), ("expired", 10)]
 AFTER_AWARD = ["awarded", "in_progress", "delivered", "accepted", "closed"]
 DEMO_FIRM_STATES = ["open", "bidding_closed", "in_progress", "delivered", "closed", "accepted", "draft", "open"]
@@ -117,7 +117,7 @@ def _timeline(world: World, cluster: Cluster, firm: Organisation, state: str) ->
         total = sum(steps[: k + 1])
         hi = today - timedelta(days=total + 1)
         lo = max(HISTORY_START, hi - timedelta(days=WINDOWS.get(state, 10_000)))
-        plan.published = gen.day_between(lo, hi, growth=1.0 if state == "closed" else 0.5)
+        plan.published = gen.day_between(lo, hi, growth=0.4 if state == "closed" else 0.5)
         plan.deadline = plan.published + timedelta(days=bid_days)
         plan.awarded = plan.deadline + timedelta(days=award_gap)
         marks = [plan.awarded]
