@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -186,6 +187,12 @@ def create_app() -> FastAPI:
     async def http_error(request: Request, exc: StarletteHTTPException):
         messages = {404: "页面不存在", 405: "不支持的请求方法"}
         return _error_response(request, exc.status_code, {"detail": messages.get(exc.status_code, str(exc.detail))})
+
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(DataError)
+    async def out_of_range(request: Request, exc: Exception):
+        # An id or number beyond what the database column holds (e.g. 10**30 in a path).
+        return _error_response(request, 422, {"detail": "数值超出允许范围", "code": "invalid"})
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception):
