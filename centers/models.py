@@ -178,7 +178,7 @@ class Mechanism(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     center_id: int = Field(foreign_key="center.id", index=True)
-    kind: str = Field(max_length=10)  # management | salary | value_sharing | recruitment | replication
+    kind: str = Field(max_length=20)  # management | salary | value_sharing | recruitment | replication
     title: str = Field(max_length=200)
     summary: str | None = _text()
     adopted_on: date
