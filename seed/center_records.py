@@ -31,7 +31,6 @@ from seed.people import World, active_from
 from seed.reviews import build_reviews
 from seed.vocab_clusters import CLUSTERS, Cluster
 
-KIND_WIDTH = Mechanism.__table__.c.kind.type.length or 255
 # activity scale per center: established centers do more
 SCALE = {"已认定": 1.0, "培育期": 0.7, "整改期": 0.45, "申报中": 0.35}
 MECHANISMS = [
@@ -138,8 +137,6 @@ def _records(world: World, cluster: Cluster, center, scale: float, start: date) 
                                         amount=gen.money(0.5, 30 if kind == "检验检测" else 50, 100),
                                         delivered_on=gen.day_between(start, gen.today - timedelta(days=1))))
     for kind, title, summary in MECHANISMS[: 2 + int(3 * scale)]:
-        if len(kind) > KIND_WIDTH:  # the column may be narrower than the vocabulary (see the report)
-            continue
         rows.append(Mechanism(center_id=center.id, kind=kind, title=title, summary=summary,
                               adopted_on=gen.day_between(start - timedelta(days=90), gen.today - timedelta(days=60))))
     for year in (2025, 2026):
