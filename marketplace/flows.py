@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session as SASession
 from sqlmodel import Session
 
 from accounts import service as accounts
 from accounts.models import OrgKind, Role, User
 from centers.service import get_center
+from core.db import SessionDep
 from core.errors import Invalid
-from marketplace.models import Engineer
+from marketplace.models import Engineer, Event
+from marketplace.notifications import notify_for_event
 from marketplace.service import find_engineer
 
 
@@ -54,3 +60,30 @@ def create_user_account(
         engineer_id=engineer_id,
         region=region,
     )
+
+
+# ---------------------------------------------------------------- events → inbox
+
+def _collect_events(session, _flush_context) -> None:
+    bucket = session.info.get("event_bucket")
+    if bucket is not None:
+        bucket.extend(obj for obj in session.new if isinstance(obj, Event))
+
+
+sa_event.listen(SASession, "after_flush", _collect_events)
+
+
+def notify_new_events(session: SessionDep) -> Iterator[None]:
+    """Route dependency: every event the request appended is sent to the inbox of whoever it concerns,
+    in the same transaction (nothing is sent when the request fails)."""
+    bucket: list[Event] = []
+    session.info["event_bucket"] = bucket
+    try:
+        yield
+    except Exception:
+        session.info.pop("event_bucket", None)
+        raise
+    session.info.pop("event_bucket", None)
+    session.flush()
+    for event in sorted(bucket, key=lambda e: e.id):
+        notify_for_event(session, event)

@@ -23,10 +23,6 @@ def rate(session: Session, *, collaboration: Collaboration, challenge: Challenge
          engineer: Engineer | None = None) -> Rating:
     """The firm rates an engineer of the collaboration (the lead by default); the lead rates the firm."""
     overall = data.overall_score()
-    if overall is None:
-        raise Invalid("请给出 1-5 分的总体评价", field="rating")
-    if collaboration.status not in RATEABLE:
-        raise Conflict("验收通过（或停工）之后才能评价")
     if policy.owns_challenge(by, challenge):
         target = engineer.id if engineer else collaboration.lead_engineer_id
         if engineer and engineer.id not in member_ids(session, collaboration) | _former(session, collaboration):
@@ -36,6 +32,10 @@ def rate(session: Session, *, collaboration: Collaboration, challenge: Challenge
         direction, values = "engineer_to_firm", {"engineer_id": by.engineer_id, "organisation_id": challenge.company_id}
     else:
         raise Forbidden("只有协作双方可以评价")
+    if overall is None:
+        raise Invalid("请给出 1-5 分的总体评价", field="rating")
+    if collaboration.status not in RATEABLE:
+        raise Conflict("验收通过（或停工）之后才能评价")
     duplicate = session.exec(select(Rating.id).where(Rating.collaboration_id == collaboration.id,
                                                      Rating.rater_id == by.id, Rating.direction == direction,
                                                      Rating.engineer_id == values["engineer_id"])).first()

@@ -14,6 +14,7 @@ from core.errors import NotFound
 from core.settings import get_settings
 from marketplace import bids, challenges, execution_router, storage
 from marketplace.deps import BidDep, ChallengeDep
+from marketplace.flows import notify_new_events
 from marketplace.models import Challenge
 from marketplace.schemas import (
     AwardIn, BidCreate, BidPublic, ChallengeCreate, ChallengePage, ChallengePublic, ChallengeUpdate,
@@ -21,7 +22,8 @@ from marketplace.schemas import (
 )
 from marketplace.service import collaboration_public, file_response
 
-router = APIRouter(prefix="/api/v1", tags=["marketplace"], dependencies=[Depends(verify_csrf_for_cookie_auth)])
+router = APIRouter(prefix="/api/v1", tags=["marketplace"],
+                   dependencies=[Depends(verify_csrf_for_cookie_auth), Depends(notify_new_events)])
 ERRORS = {401: {"description": "未登录"}, 403: {"description": "无权操作"}, 404: {"description": "不存在"},
           409: {"description": "状态冲突"}}
 

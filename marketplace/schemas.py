@@ -121,7 +121,7 @@ class TeamMemberIn(Strict):
 
 
 class BidCreate(Strict):
-    proposal: str = Field(min_length=5, max_length=20000)
+    proposal: str = Field(min_length=2, max_length=20000)
     price: Money | None = None
     plan: str | None = Field(default=None, max_length=20000)
     schedule_days: int | None = Field(default=None, ge=1, le=3650)

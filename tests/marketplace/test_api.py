@@ -190,3 +190,27 @@ class TestFiles:
         exe = client.post(f"/api/v1/collaborations/{collab['id']}/deliverables", headers=h["eng0"],
                           files={"file": ("tool.pdf", b"MZ\x90\x00" + b"\x00" * 64, "application/pdf")})
         assert exe.status_code == 422 and exe.json()["field"] == "file" and "可执行" in exe.json()["detail"]
+
+
+class TestInbox:
+    def test_each_step_reaches_the_other_party(self, client, session, people):
+        from marketplace.notifications import unread_count
+
+        h = people["h"]
+        c = post_challenge(client, h)
+        bid = client.post(f"/api/v1/challenges/{c['id']}/bids", headers=h["eng0"],
+                          json={"proposal": "通知测试方案", "price": 10}).json()
+        assert unread_count(session, user=people["firm"]) == 1  # an engineer bid on its challenge
+        client.post(f"/api/v1/bids/{bid['id']}/award", headers=h["firm"])
+        assert unread_count(session, user=people["engineers"][0]) == 1  # awarded
+        assert unread_count(session, user=people["engineers"][1]) == 0
+        r = client.post(f"/api/v1/challenges/{c['id']}/bids", headers=h["eng1"], json={"proposal": "太晚了的方案"})
+        assert r.status_code == 409
+        assert unread_count(session, user=people["firm"]) == 1  # a refused request notifies nobody
+        collab_id = client.get(f"/api/v1/bids/{bid['id']}", headers=h["eng0"]).json()  # still visible to its author
+        assert collab_id["status"] == "awarded"
+        from marketplace.models import Collaboration
+
+        collab = session.exec(select(Collaboration).where(Collaboration.bid_id == bid["id"])).one()
+        client.post(f"/api/v1/collaborations/{collab.id}/deliver", headers=h["eng0"], json={"note": "请验收"})
+        assert unread_count(session, user=people["firm"]) == 3  # work started + delivered
