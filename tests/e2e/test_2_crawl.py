@@ -14,6 +14,10 @@ from tests.e2e.conftest import CHALLENGES, ENGINEERS, USERS, english_words, sign
 MAX_PAGES_PER_ROLE = 30
 SKIP_PREFIXES = ("/logout", "/files/", "/static/", "/docs", "/redoc", "/openapi.json", "/api/")
 SKIP_SUFFIXES = (".csv", ".pdf", ".xlsx", ".docx", "/export")
+UNLABELLED_JS = """() => Array.from(document.querySelectorAll(
+  'input:not([type=hidden]):not([type=submit]):not([type=button]), select, textarea'))
+  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+  .map(el => el.name || el.id || el.tagName)"""
 DATA_WORDS = english_words(json.dumps([ENGINEERS, CHALLENGES, list(USERS)], ensure_ascii=False), set())
 
 
@@ -63,6 +67,9 @@ def test_crawl_every_page_as_every_role(new_page, site, username):
         body = page.inner_text("body")
         if "Undefined" in body or "undefined" in body or "{{" in body or "{%" in body:
             problems.append(f"{path}: template text leaked")
+        unlabelled = page.evaluate(UNLABELLED_JS)
+        if unlabelled:
+            problems.append(f"{path}: inputs without a label {unlabelled[:5]}")
         leftover = english_words(body, DATA_WORDS)
         if leftover:
             problems.append(f"{path}: English interface words {sorted(leftover)[:8]}")
