@@ -16,9 +16,18 @@ HNSW_M = 32
 HNSW_EF_SEARCH = 96
 
 
+_configured = False
+
+
 def _faiss():
+    global _configured
     import faiss
 
+    if not _configured:
+        # One query at a time gains nothing from OpenMP here, and on shared cores its
+        # spinning threads cost more than they save (same finding as for the encoder).
+        faiss.omp_set_num_threads(1)
+        _configured = True
     return faiss
 
 
