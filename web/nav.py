@@ -9,8 +9,9 @@ from accounts.models import ROLE_LABELS, Role
 NAV: dict[str, list[tuple[str, str]]] = {
     "public": [("/", "首页"), ("/challenges", "揭榜大厅"), ("/engineers", "工程师库"), ("/centers", "创新中心")],
     Role.sme: [("/firm", "企业工作台"), ("/challenges/new", "发布榜单"), ("/consultations/new", "在线问诊")],
-    Role.engineer: [("/engineer", "工程师工作台"), ("/engineer/recommended", "为你推荐")],
-    Role.center: [("/center", "中心工作台"), ("/center/indicators", "评价指标")],
+    Role.engineer: [("/engineer", "工程师工作台"), ("/engineer/recommended", "为你推荐"),
+                    ("/consultations?mine=true", "在线问诊")],
+    Role.center: [("/center", "中心工作台"), ("/center/indicators", "评价指标"), ("/consultations", "在线问诊")],
     Role.city: [("/gov", "市州看板"), ("/gov/talent-map", "人才图谱")],
     Role.province: [("/gov", "全省看板"), ("/gov/talent-map", "人才图谱"), ("/gov/applications", "认定管理")],
     Role.expert: [("/expert", "专家评审")],
