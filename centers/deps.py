@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from sqlmodel import Session
 
 from accounts.models import User
 from centers.models import Center
 from centers.service import get_center
 from core.db import SessionDep
-from core.errors import Forbidden, NotFound
+from core.errors import Forbidden, Invalid, NotFound
 
 
 def center_or_404(center_id: str, session: SessionDep) -> Center:
@@ -30,3 +30,14 @@ def operated_center(session: Session, user: User) -> Center:
     if center is None:
         raise NotFound("所运营的中心不存在")
     return center
+
+
+async def refuse_nul(request: Request) -> None:
+    """PostgreSQL text cannot hold NUL: refuse it in query strings and forms with a 422, not a 500."""
+    values = list(request.query_params.values()) + list(request.path_params.values())
+    if request.method not in ("GET", "HEAD") and request.headers.get("content-type", "").startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()
+        values += [v for v in form.values() if isinstance(v, str)]
+    if any("\x00" in str(value) for value in values):
+        raise Invalid("内容包含不允许的控制字符", field="body")

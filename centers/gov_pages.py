@@ -13,7 +13,7 @@ from accounts import policy
 from accounts.deps import CurrentUser
 from accounts.models import User
 from centers import gov, recognition, scores, workdays
-from centers.deps import CenterDep, operated_center
+from centers.deps import CenterDep, operated_center, refuse_nul
 from centers.indicators import compute_indicators
 from centers.models import Application, Center, WorkdaySchedule
 from centers.service import get_center
@@ -23,7 +23,7 @@ from core.db import SessionDep
 from core.errors import Invalid, NotFound
 from core.templating import render
 
-router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
+router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf), Depends(refuse_nul)])
 YearQuery = Query(None, ge=2000, le=2100)
 
 

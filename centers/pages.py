@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse
 from accounts import policy
 from accounts.deps import CurrentUser
 from centers import service
-from centers.deps import CenterDep, operated_center
+from centers.deps import CenterDep, operated_center, refuse_nul
 from centers.indicators import LINE_BY_ID, compute_indicators
 from centers.indicators.rubric import FIGURE_LABELS, GROUPS
 from centers.indicators.trend import TREND_FIGURES, monthly
@@ -22,7 +22,7 @@ from core.db import SessionDep
 from core.errors import NotFound
 from core.templating import environment, render, yuan
 
-router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
+router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf), Depends(refuse_nul)])
 router.include_router(workspace_router)
 
 

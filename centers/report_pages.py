@@ -10,14 +10,14 @@ from fastapi.responses import RedirectResponse, Response
 from accounts import policy
 from accounts.deps import CurrentUser
 from centers import report, report_export
-from centers.deps import CenterDep, operated_center
+from centers.deps import CenterDep, operated_center, refuse_nul
 from core.clock import today
 from core.csrf import verify_csrf
 from core.db import SessionDep
 from core.errors import NotFound
 from core.templating import render
 
-router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
+router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf), Depends(refuse_nul)])
 YearQuery = Query(None, ge=2000, le=2100)
 FORMATS = {
     "pdf": ("application/pdf", report_export.to_pdf),

@@ -52,7 +52,8 @@ def read_rows(filename: str, content: bytes) -> list[dict[str, str]]:
         raise Invalid("请上传 .csv 或 .xlsx 文件", field="file")
     if len(raw) > MAX_ROWS:
         raise Invalid(f"一次最多导入 {MAX_ROWS} 行", field="file")
-    return [{HEADERS.get(k.strip(), k.strip()): (v or "").strip() for k, v in row.items() if k} for row in raw]
+    return [{HEADERS.get(k.strip(), k.strip()): (v or "").replace("\x00", "").strip() for k, v in row.items() if k}
+            for row in raw]
 
 
 def _split(value: str) -> list[str]:

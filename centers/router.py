@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
 from accounts import policy
 from accounts.deps import CurrentUser
 from centers import scores as scoring
 from centers import service
-from centers.deps import CenterDep
+from centers.deps import CenterDep, refuse_nul
 from centers.indicators import compute_indicators
 from core.clock import today
+from core.csrf import verify_csrf_for_cookie_auth
 from core.db import SessionDep
 
-router = APIRouter(prefix="/api/v1", tags=["centers"])
+router = APIRouter(prefix="/api/v1", tags=["centers"],
+                   dependencies=[Depends(verify_csrf_for_cookie_auth), Depends(refuse_nul)])
 
 
 class CenterPublic(BaseModel):

@@ -27,6 +27,14 @@ class ScoreIn(BaseModel):
         return value
 
 
+    @field_validator("comment")
+    @classmethod
+    def _no_nul(cls, value: str | None) -> str | None:
+        if value and "\x00" in value:
+            raise ValueError("内容包含不允许的控制字符")
+        return value
+
+
 class ScoresIn(BaseModel):
     year: int = Field(ge=2000, le=2100)
     application_id: int | None = None

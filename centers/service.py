@@ -12,8 +12,10 @@ from core.errors import NotFound
 def find_center(session: Session, ref: str | int) -> Center | None:
     """A center by database id, external id or exact name."""
     text = str(ref).strip()
+    if not text or "\x00" in text or len(text) > 120:
+        return None
     center = session.exec(select(Center).where((Center.external_id == text) | (Center.name == text))).first()
-    if center is None and text.isdigit():
+    if center is None and text.isdigit() and len(text) <= 9:
         center = session.get(Center, int(text))
     return center
 

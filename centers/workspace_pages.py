@@ -8,7 +8,7 @@ from fastapi.responses import RedirectResponse
 from accounts import policy
 from accounts.deps import CurrentUser
 from centers import bookings, pool, records, roster, service
-from centers.deps import operated_center
+from centers.deps import operated_center, refuse_nul
 from core.clock import today
 from core.csrf import verify_csrf
 from core.db import SessionDep
@@ -16,7 +16,7 @@ from core.errors import Invalid
 from core.templating import render
 from marketplace.service import get_engineer
 
-router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
+router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf), Depends(refuse_nul)])
 MAX_UPLOAD = 5 * 1024 * 1024
 
 

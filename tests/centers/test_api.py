@@ -125,3 +125,15 @@ def test_cli_prints_contract_json(tmp_path: Path):
     missing = subprocess.run([*cli, "indicators", "没有这个中心", "--year", "2026"], env=env, cwd=root,
                              capture_output=True, text=True)
     assert missing.returncode == 1 and "不存在" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_hostile_ids_and_nul_are_client_errors(client, session):
+    admin = make_user(session, role="admin")
+    headers = _auth(client, admin)
+    assert client.get("/api/v1/centers/99999999999999999999/indicators", headers=headers).status_code == 404
+    assert client.get("/api/v1/centers/%00x/indicators", headers=headers).status_code in (404, 422)
+    assert client.get("/api/v1/centers?city=%00").status_code == 422
+    center = make_center(session)
+    expert = _auth(client, make_user(session, role="expert"))
+    body = {"year": 2026, "scores": [{"line_id": "1.1", "score": 1, "comment": "a\x00b"}]}
+    assert client.post(f"/api/v1/centers/{center.id}/expert-scores", json=body, headers=expert).status_code == 422
