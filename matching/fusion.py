@@ -41,10 +41,10 @@ class Diversity:
     """Penalties (in z units) for each already chosen engineer from the same center, organisation, city,
     and a quota: no center fills more than `max_share` of the list while others are in the pool."""
 
-    center: float = 0.35
+    center: float = 0.25
     org: float = 0.25
-    region: float = 0.1
-    max_share: float = 0.5
+    region: float = 0.05
+    max_share: float = 0.6
 
     @property
     def active(self) -> bool:
