@@ -73,8 +73,12 @@ def applications(request: Request, user: CurrentUser, session: SessionDep):
                                                   Application.center_id.in_(list(centers)))  # type: ignore[attr-defined]
                         .order_by(Application.id.desc())).all()  # type: ignore[union-attr]
     year = today().year
+    totals = {a.id: compute_indicators(session, center=centers[a.center_id], year=a.year)["total"]
+              for a in rows if a.status in ("expert_review", "public_notice")}
+    ordered = sorted(rows, key=lambda a: (a.status != "expert_review", -totals.get(a.id, 0)))
     return render(request, "gov/applications.html", {
-        "applications": [(a, centers[a.center_id]) for a in rows], "labels": recognition.APPLICATION_LABELS,
+        "applications": [(a, centers[a.center_id]) for a in ordered], "labels": recognition.APPLICATION_LABELS,
+        "totals": totals, "experts": recognition.experts(session) if policy.can_review_province(user) else [],
         "managed": [c for c in centers.values() if c.status in ("培育期", "已认定", "整改期")],
         "proposals": recognition.revocation_proposals(session, year=year) if policy.can_review_province(user) else [],
         "can_province": policy.can_review_province(user), "today": today(), "year": year,
@@ -95,6 +99,12 @@ async def application_step(application_id: int, step: str, request: Request, use
     if step == "city":
         policy.require(policy.can_review_city(user, center), "只有中心所在市州工信局可以初审")
         recognition.city_review(session, application=application, recommend=yes, opinion=comment, by=user)
+    elif step == "assign":
+        policy.require(policy.can_review_province(user), "只有省工信厅可以分配评审专家")
+        expert = session.get(User, int(form.get("expert_id") or 0)) if str(form.get("expert_id") or "").isdigit() else None
+        if expert is None:
+            raise Invalid("请选择评审专家", field="expert_id")
+        recognition.assign_expert(session, application=application, expert=expert, by=user)
     elif step in ("province", "notice", "objection", "decide"):
         policy.require(policy.can_review_province(user), "只有省工信厅可以执行此操作")
         if step == "province":
@@ -167,7 +177,7 @@ async def submit_application(request: Request, user: CurrentUser, session: Sessi
 @router.get("/expert")
 def expert_home(request: Request, user: CurrentUser, session: SessionDep):
     policy.require(policy.can_score(user), "仅限评审专家")
-    reviewing = session.exec(select(Application).where(Application.status == "expert_review")).all()
+    reviewing = recognition.assigned_to(session, expert=user)
     centers = session.exec(select(Center).order_by(Center.name)).all()
     return render(request, "gov/expert_home.html", {"reviewing": [(a, session.get(Center, a.center_id)) for a in reviewing],
                                                     "centers": centers, "year": today().year})

@@ -221,3 +221,30 @@ def record_incident(session: Session, *, center: Center, kind: str, happened_on:
     session.add(incident)
     session.flush()
     return incident
+
+
+def assign_expert(session: Session, *, application: Application, expert: User, by: User) -> Review:
+    """省级组织专家评审: assign an expert to score the application line by line."""
+    if application.status != "expert_review":
+        raise Conflict("只有进入专家评审的申报可以分配专家")
+    if expert.role != "expert":
+        raise Invalid("所选用户不是评审专家", field="expert_id")
+    done = session.exec(select(Review).where(Review.application_id == application.id, Review.stage == "expert",
+                                             Review.reviewer_id == expert.id)).first()
+    if done is not None:
+        raise Conflict("该专家已分配")
+    review = Review(application_id=application.id, stage="expert", decision="assigned", reviewer_id=expert.id,  # type: ignore[arg-type]
+                    comment=f"由{by.display_name or by.username}分配")
+    session.add(review)
+    session.flush()
+    return review
+
+
+def assigned_to(session: Session, *, expert: User) -> list[Application]:
+    return list(session.exec(select(Application).join(Review, Review.application_id == Application.id).where(
+        Review.stage == "expert", Review.reviewer_id == expert.id, Application.status == "expert_review")).all())
+
+
+def experts(session: Session) -> list[User]:
+    return list(session.exec(select(User).where(User.role == "expert", User.is_active == True)  # noqa: E712
+                             .order_by(User.username)).all())

@@ -163,3 +163,21 @@ def test_province_records_a_veto_event(client, session):
     assert bad.status_code == 422
     _login(client, make_user(session, role="city", region=center.city))
     assert client.post("/gov/incidents", data={"csrf_token": _token(client), "center_id": str(center.id)}).status_code == 403
+
+
+def test_province_assigns_an_expert_who_then_sees_the_application(client, session):
+    center = make_center(session)
+    province = make_user(session, role="province")
+    application = recognition.submit(session, center=center, year=2026, plan="建设方案：共性技术平台与工程师库", by=province)
+    recognition.city_review(session, application=application, recommend=True, opinion="推荐", by=province)
+    recognition.province_review(session, application=application, passed=True, comment="", by=province)
+    expert = make_user(session, role="expert")
+    _login(client, province)
+    token = _token(client)
+    assert client.post(f"/gov/applications/{application.id}/assign",
+                       data={"csrf_token": token, "expert_id": str(expert.id)}, follow_redirects=False).status_code == 303
+    again = client.post(f"/gov/applications/{application.id}/assign", data={"csrf_token": token, "expert_id": str(expert.id)})
+    assert again.status_code == 409
+    _login(client, expert)
+    home = client.get("/expert")
+    assert f"/expert/centers/{center.id}?year=2026" in home.text
