@@ -19,6 +19,7 @@ install: $(BIN)/xiechuang
 run: install
 	$(BIN)/xiechuang db upgrade
 	$(BIN)/xiechuang seed demo
+	$(BIN)/xiechuang index rebuild
 	$(BIN)/xiechuang serve --port $(PORT)
 
 test: install
