@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from accounts import policy
 from accounts import service as accounts
@@ -15,7 +15,7 @@ from core.creditcode import validate_credit_code
 from core.errors import Conflict, Forbidden, Invalid
 from marketplace import events, lifecycle, search, storage
 from marketplace.models import (
-    Challenge, ChallengeAttachment, ChallengeStatus, Invitation, NdaAcceptance, StoredFile,
+    Challenge, ChallengeAttachment, ChallengeStatus, CollabStatus, Collaboration, Invitation, NdaAcceptance, StoredFile,
 )
 from marketplace.schemas import ChallengeCreate, ChallengePage, ChallengePublic, ChallengeUpdate
 
@@ -124,7 +124,16 @@ def cancel(session: Session, *, challenge: Challenge, by: User, reason: str | No
 
 
 def close(session: Session, *, challenge: Challenge, by: User | None, reason: str | None = None) -> Challenge:
-    return lifecycle.transition(session, challenge=challenge, to=S.closed, actor_id=by.id if by else None, reason=reason)
+    """结项 after acceptance: the challenge and its accepted collaboration close together."""
+    lifecycle.check_move(challenge.status, S.closed)
+    collaboration = session.exec(select(Collaboration).where(Collaboration.challenge_id == challenge.id)
+                                 .order_by(col(Collaboration.id).desc())).first()
+    lifecycle.transition(session, challenge=challenge, to=S.closed, actor_id=by.id if by else None, reason=reason,
+                         collaboration=collaboration)
+    if collaboration is not None and collaboration.status == CollabStatus.accepted:
+        collaboration.status, collaboration.closed_at = CollabStatus.closed, challenge.closed_at
+        session.add(collaboration)
+    return challenge
 
 
 def change_status(session: Session, *, challenge: Challenge, to: str, by: User, reason: str | None = None) -> Challenge:

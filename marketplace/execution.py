@@ -15,13 +15,15 @@ from core.errors import Conflict, Forbidden, Invalid
 from core.settings import get_settings
 from marketplace import events, lifecycle, storage
 from marketplace.models import (
-    Challenge, ChallengeStatus, CollabStatus, Collaboration, CollaborationMember, Deliverable, Engineer, Milestone,
+    Challenge, ChallengeStatus, CollabStatus, Collaboration, CollaborationMember, Deliverable, Milestone,
     StoredFile, WorkLog,
 )
 from marketplace.schemas import MilestoneCreate, WorkLogCreate
 
 S = ChallengeStatus
 WORKING = (CollabStatus.in_progress,)
+COLLAB_LABELS = {"in_progress": "攻关中", "delivered": "已交付", "accepted": "已验收", "disputed": "调解中",
+                 "stopped": "已停工", "closed": "已结束"}
 
 
 def member_ids(session: Session, collaboration: Collaboration) -> set[int]:
@@ -35,7 +37,7 @@ def members(session: Session, collaboration: Collaboration) -> list[Collaboratio
         CollaborationMember.collaboration_id == collaboration.id).order_by(CollaborationMember.engineer_id)).all())
 
 
-def _record(session: Session, kind: str, *, collaboration: Collaboration, challenge: Challenge, by: User | None,
+def record_step(session: Session, kind: str, *, collaboration: Collaboration, challenge: Challenge, by: User | None,
             subject: tuple[str, int] | None = None, data: dict | None = None, engineer_id: int | None = None) -> None:
     scope = lifecycle.event_scope(challenge, collaboration)
     if engineer_id is not None:
@@ -44,13 +46,13 @@ def _record(session: Session, kind: str, *, collaboration: Collaboration, challe
                   data=data or {}, **scope)
 
 
-def _set_status(session: Session, collaboration: Collaboration, to: str, sources: tuple[str, ...], **values) -> None:
+def set_status(session: Session, collaboration: Collaboration, to: str, sources: tuple[str, ...], **values) -> None:
     statement = (update(Collaboration).where(Collaboration.id == collaboration.id, col(Collaboration.status).in_(sources))
                  .values(status=to, **values).execution_options(synchronize_session=False))
     result = lifecycle.race_execute(session, statement)
     if result.rowcount != 1:
         session.refresh(collaboration)
-        raise Conflict(f"协作当前状态为“{collaboration.status}”，操作未执行，请刷新后重试")
+        raise Conflict(f"协作当前为“{COLLAB_LABELS.get(collaboration.status, collaboration.status)}”，操作未执行，请刷新后重试")
     collaboration.status = to
     for key, value in values.items():
         setattr(collaboration, key, value)
@@ -85,7 +87,7 @@ def add_milestone(session: Session, *, collaboration: Collaboration, challenge: 
     milestone = Milestone(collaboration_id=collaboration.id, seq=seq, **data.model_dump())
     session.add(milestone)
     session.flush()
-    _record(session, "milestone.created", collaboration=collaboration, challenge=challenge, by=by,
+    record_step(session, "milestone.created", collaboration=collaboration, challenge=challenge, by=by,
             subject=("milestone", milestone.id), data={"title": milestone.title, "amount": str(milestone.amount or "")})
     return milestone
 
@@ -112,7 +114,7 @@ def submit_milestone(session: Session, *, milestone: Milestone, collaboration: C
     milestone.auto_accept_at = moment + timedelta(days=get_settings().auto_accept_days)
     milestone.reject_reason = None
     session.add(milestone)
-    _record(session, "milestone.submitted", collaboration=collaboration, challenge=challenge, by=by,
+    record_step(session, "milestone.submitted", collaboration=collaboration, challenge=challenge, by=by,
             subject=("milestone", milestone.id), data={"note": note} if note else {})
     return milestone
 
@@ -138,7 +140,7 @@ def accept_milestone(session: Session, *, milestone: Milestone, collaboration: C
         auto = True  # the timer ran out before the firm looked: record it as automatic
     moment = milestone.auto_accept_at if auto else now()
     _decide_milestone(session, milestone, "accepted", accepted_at=moment)
-    _record(session, "milestone.auto_accepted" if auto else "milestone.accepted", collaboration=collaboration,
+    record_step(session, "milestone.auto_accepted" if auto else "milestone.accepted", collaboration=collaboration,
             challenge=challenge, by=None if auto else by, subject=("milestone", milestone.id),
             data={"amount": str(milestone.amount or "")})
     return milestone
@@ -151,7 +153,7 @@ def reject_milestone(session: Session, *, milestone: Milestone, collaboration: C
     if milestone_status(milestone, now()) == "accepted":
         raise Conflict("该里程碑已超过验收期限，已自动验收")
     _decide_milestone(session, milestone, "rejected", reject_reason=reason, auto_accept_at=None)
-    _record(session, "milestone.rejected", collaboration=collaboration, challenge=challenge, by=by,
+    record_step(session, "milestone.rejected", collaboration=collaboration, challenge=challenge, by=by,
             subject=("milestone", milestone.id), data={"reason": reason})
     return milestone
 
@@ -184,7 +186,7 @@ def add_worklog(session: Session, *, collaboration: Collaboration, challenge: Ch
     log = WorkLog(collaboration_id=collaboration.id, engineer_id=by.engineer_id, **data.model_dump())
     session.add(log)
     session.flush()
-    _record(session, "worklog.added", collaboration=collaboration, challenge=challenge, by=by,
+    record_step(session, "worklog.added", collaboration=collaboration, challenge=challenge, by=by,
             subject=("worklog", log.id), engineer_id=by.engineer_id, data={"hours": str(log.hours), "day": str(log.day)})
     return log
 
@@ -202,7 +204,7 @@ def upload_deliverable(session: Session, *, collaboration: Collaboration, challe
                               file_id=stored.id, note=note, submitted_by_id=by.id)
     session.add(deliverable)
     session.flush()
-    _record(session, "deliverable.uploaded", collaboration=collaboration, challenge=challenge, by=by,
+    record_step(session, "deliverable.uploaded", collaboration=collaboration, challenge=challenge, by=by,
             subject=("deliverable", deliverable.id), data={"filename": stored.filename, "size": stored.size})
     return deliverable
 
@@ -222,7 +224,7 @@ def deliver(session: Session, *, collaboration: Collaboration, challenge: Challe
     _require_working(collaboration)
     start(session, collaboration=collaboration, challenge=challenge, by=by)
     lifecycle.check_move(challenge.status, S.delivered)
-    _set_status(session, collaboration, CollabStatus.delivered, WORKING, delivered_at=now())
+    set_status(session, collaboration, CollabStatus.delivered, WORKING, delivered_at=now())
     lifecycle.transition(session, challenge=challenge, to=S.delivered, actor_id=by.id, collaboration=collaboration,
                          data={"note": note} if note else None)
     return collaboration
@@ -234,7 +236,7 @@ def accept_delivery(session: Session, *, collaboration: Collaboration, challenge
         raise Forbidden("只有发榜企业可以验收")
     if collaboration.status != CollabStatus.delivered:
         raise Conflict("工程师尚未提交交付，不能验收")
-    _set_status(session, collaboration, CollabStatus.accepted, (CollabStatus.delivered,), accepted_at=now())
+    set_status(session, collaboration, CollabStatus.accepted, (CollabStatus.delivered,), accepted_at=now())
     lifecycle.transition(session, challenge=challenge, to=S.accepted, actor_id=by.id, collaboration=collaboration)
     return collaboration
 
@@ -246,89 +248,9 @@ def reject_delivery(session: Session, *, collaboration: Collaboration, challenge
         raise Forbidden("只有发榜企业可以验收")
     if collaboration.status != CollabStatus.delivered:
         raise Conflict("工程师尚未提交交付，不能退回")
-    _set_status(session, collaboration, CollabStatus.in_progress, (CollabStatus.delivered,), delivered_at=None)
+    set_status(session, collaboration, CollabStatus.in_progress, (CollabStatus.delivered,), delivered_at=None)
     lifecycle.transition(session, challenge=challenge, to=S.in_progress, actor_id=by.id, collaboration=collaboration,
                          reason=reason, event_kind="collaboration.rejected")
-    return collaboration
-
-
-# ---------------------------------------------------------------- disputes, stop-work, reassignment
-
-def raise_dispute(session: Session, *, collaboration: Collaboration, challenge: Challenge, by: User,
-                  reason: str) -> Collaboration:
-    """Either party asks the center operator to mediate; timers pause meanwhile."""
-    if not policy.can_raise_dispute(by, collaboration, challenge):
-        raise Forbidden("只有发榜企业或挂帅工程师可以提请调解")
-    _set_status(session, collaboration, CollabStatus.disputed, (CollabStatus.in_progress, CollabStatus.delivered))
-    _record(session, "collaboration.disputed", collaboration=collaboration, challenge=challenge, by=by,
-            data={"reason": reason})
-    return collaboration
-
-
-def resolve_dispute(session: Session, *, collaboration: Collaboration, challenge: Challenge, by: User,
-                    outcome: str, note: str) -> Collaboration:
-    """The center operator decides: resume the work, or stop it."""
-    if not policy.can_resolve_dispute(by, collaboration, challenge):
-        raise Forbidden("只有所属中心的运营人员可以调解")
-    if outcome not in ("resume", "stop"):
-        raise Invalid("调解结果应为 resume（继续攻关）或 stop（停工）", field="outcome")
-    to = CollabStatus.in_progress if outcome == "resume" else CollabStatus.stopped
-    _set_status(session, collaboration, to, (CollabStatus.disputed,), delivered_at=None)
-    if challenge.status == S.delivered:
-        lifecycle.transition(session, challenge=challenge, to=S.in_progress, actor_id=by.id,
-                             collaboration=collaboration, record=False)
-    _record(session, "collaboration.dispute_resolved", collaboration=collaboration, challenge=challenge, by=by,
-            data={"outcome": outcome, "note": note})
-    return collaboration
-
-
-def stop_work(session: Session, *, collaboration: Collaboration, challenge: Challenge, by: User,
-              reason: str) -> Collaboration:
-    if not policy.can_stop_work(by, collaboration, challenge):
-        raise Forbidden("只有发榜企业或所属中心可以停工")
-    _set_status(session, collaboration, CollabStatus.stopped, (CollabStatus.in_progress, CollabStatus.disputed))
-    _record(session, "collaboration.stopped", collaboration=collaboration, challenge=challenge, by=by,
-            data={"reason": reason})
-    return collaboration
-
-
-def reassign_lead(session: Session, *, collaboration: Collaboration, challenge: Challenge, engineer: Engineer,
-                  by: User, reason: str) -> Collaboration:
-    """Replace a silent lead; the old lead stays on record as an inactive member."""
-    from marketplace.bids import check_capacity
-
-    if not policy.can_stop_work(by, collaboration, challenge):
-        raise Forbidden("只有发榜企业或所属中心可以更换挂帅工程师")
-    if engineer.id == collaboration.lead_engineer_id:
-        raise Invalid("新的挂帅工程师与原挂帅工程师相同", field="engineer")
-    if collaboration.status not in (CollabStatus.in_progress, CollabStatus.stopped, CollabStatus.disputed):
-        raise Conflict("协作已交付或结束，不能更换挂帅工程师")
-    if engineer.id not in member_ids(session, collaboration):
-        check_capacity(session, engineer)
-    old = collaboration.lead_engineer_id
-    for member in members(session, collaboration):
-        if member.engineer_id == old:
-            member.active, member.role = False, "former_lead"
-            session.add(member)
-    current = session.get(CollaborationMember, (collaboration.id, engineer.id))
-    if current is None:
-        current = CollaborationMember(collaboration_id=collaboration.id, engineer_id=engineer.id)
-    current.role, current.active = "lead", True
-    session.add(current)
-    collaboration.lead_engineer_id = engineer.id
-    collaboration.status = CollabStatus.in_progress
-    session.add(collaboration)
-    session.flush()
-    _record(session, "collaboration.reassigned", collaboration=collaboration, challenge=challenge, by=by,
-            data={"from_engineer": old, "to_engineer": engineer.id, "reason": reason})
-    return collaboration
-
-
-def resume_work(session: Session, *, collaboration: Collaboration, challenge: Challenge, by: User) -> Collaboration:
-    if not policy.can_stop_work(by, collaboration, challenge):
-        raise Forbidden("只有发榜企业或所属中心可以复工")
-    _set_status(session, collaboration, CollabStatus.in_progress, (CollabStatus.stopped,))
-    _record(session, "collaboration.resumed", collaboration=collaboration, challenge=challenge, by=by)
     return collaboration
 
 

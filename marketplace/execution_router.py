@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, UploadFile
+from fastapi.responses import Response
 from pydantic import Field
 
 from accounts.deps import CurrentUser
 from core.db import SessionDep
 from core.errors import NotFound
 from core.settings import get_settings
-from marketplace import execution, money, reputation, storage
+from marketplace import execution, money, oversight, reputation, storage
 from marketplace.deps import CollaborationDep, DeliverableDep, MilestoneDep
 from marketplace.models import Challenge, Milestone, StoredFile
 from marketplace.schemas import (
@@ -19,7 +20,7 @@ from marketplace.schemas import (
     PaymentCreate, PaymentPublic, RatingIn, RatingPublic, ReassignIn, RejectIn, SharePublic, ShareAgreementIn, Strict,
     WorkLogCreate, WorkLogPublic,
 )
-from marketplace.service import collaboration_public, file_response, get_engineer
+from marketplace.service import FILE_RESPONSES, collaboration_public, file_response, get_engineer
 
 router = APIRouter()
 ERRORS = {401: {"description": "未登录"}, 403: {"description": "无权操作"}, 404: {"description": "不存在"},
@@ -76,7 +77,7 @@ def reject(collaboration: CollaborationDep, data: RejectIn, session: SessionDep,
 @router.post("/collaborations/{collaboration_id}/dispute", response_model=CollaborationPublic, responses=ERRORS)
 def dispute(collaboration: CollaborationDep, data: RejectIn, session: SessionDep,
             user: CurrentUser) -> CollaborationPublic:
-    execution.raise_dispute(session, collaboration=collaboration, challenge=_challenge(session, collaboration),
+    oversight.raise_dispute(session, collaboration=collaboration, challenge=_challenge(session, collaboration),
                             by=user, reason=data.reason)
     return collaboration_public(session, collaboration)
 
@@ -84,28 +85,28 @@ def dispute(collaboration: CollaborationDep, data: RejectIn, session: SessionDep
 @router.post("/collaborations/{collaboration_id}/resolve", response_model=CollaborationPublic, responses=ERRORS)
 def resolve(collaboration: CollaborationDep, data: ResolveIn, session: SessionDep,
             user: CurrentUser) -> CollaborationPublic:
-    execution.resolve_dispute(session, collaboration=collaboration, challenge=_challenge(session, collaboration),
+    oversight.resolve_dispute(session, collaboration=collaboration, challenge=_challenge(session, collaboration),
                               by=user, outcome=data.outcome, note=data.note)
     return collaboration_public(session, collaboration)
 
 
 @router.post("/collaborations/{collaboration_id}/stop", response_model=CollaborationPublic, responses=ERRORS)
 def stop(collaboration: CollaborationDep, data: RejectIn, session: SessionDep, user: CurrentUser) -> CollaborationPublic:
-    execution.stop_work(session, collaboration=collaboration, challenge=_challenge(session, collaboration), by=user,
+    oversight.stop_work(session, collaboration=collaboration, challenge=_challenge(session, collaboration), by=user,
                         reason=data.reason)
     return collaboration_public(session, collaboration)
 
 
 @router.post("/collaborations/{collaboration_id}/resume", response_model=CollaborationPublic, responses=ERRORS)
 def resume(collaboration: CollaborationDep, session: SessionDep, user: CurrentUser) -> CollaborationPublic:
-    execution.resume_work(session, collaboration=collaboration, challenge=_challenge(session, collaboration), by=user)
+    oversight.resume_work(session, collaboration=collaboration, challenge=_challenge(session, collaboration), by=user)
     return collaboration_public(session, collaboration)
 
 
 @router.post("/collaborations/{collaboration_id}/reassign", response_model=CollaborationPublic, responses=ERRORS)
 def reassign(collaboration: CollaborationDep, data: ReassignIn, session: SessionDep,
              user: CurrentUser) -> CollaborationPublic:
-    execution.reassign_lead(session, collaboration=collaboration, challenge=_challenge(session, collaboration),
+    oversight.reassign_lead(session, collaboration=collaboration, challenge=_challenge(session, collaboration),
                             engineer=get_engineer(session, data.engineer), by=user, reason=data.reason)
     return collaboration_public(session, collaboration)
 
@@ -203,7 +204,8 @@ def upload_deliverable(collaboration: CollaborationDep, session: SessionDep, use
     return _deliverable_public(deliverable, session.get(StoredFile, deliverable.file_id))
 
 
-@router.get("/deliverables/{deliverable_id}/download", responses=ERRORS)
+@router.get("/deliverables/{deliverable_id}/download",
+            responses={**ERRORS, **FILE_RESPONSES}, response_class=Response)
 def download_deliverable(deliverable: DeliverableDep, session: SessionDep):
     """Only the parties reach this (the dependency); always a download, never a page."""
     stored = session.get(StoredFile, deliverable.file_id) if deliverable.file_id else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Query, UploadFile
+from fastapi.responses import Response
 
 from accounts import policy
 from accounts.deps import CurrentUser
@@ -20,7 +21,7 @@ from marketplace.schemas import (
     AwardIn, BidCreate, BidPublic, ChallengeCreate, ChallengePage, ChallengePublic, ChallengeUpdate,
     CollaborationPublic, ReasonIn, ShortlistIn, SplitAwardIn, TransitionIn,
 )
-from marketplace.service import collaboration_public, file_response
+from marketplace.service import FILE_RESPONSES, collaboration_public, file_response
 
 router = APIRouter(prefix="/api/v1", tags=["marketplace"],
                    dependencies=[Depends(verify_csrf_for_cookie_auth), Depends(notify_new_events)])
@@ -101,7 +102,8 @@ def attach(challenge: ChallengeDep, session: SessionDep, user: CurrentUser,
     return challenges.public_view(session, challenge, user)
 
 
-@router.get("/challenges/{challenge_id}/attachments/{file_id}", responses=ERRORS)
+@router.get("/challenges/{challenge_id}/attachments/{file_id}",
+            responses={**ERRORS, **FILE_RESPONSES}, response_class=Response)
 def download_attachment(challenge: ChallengeDep, file_id: int, session: SessionDep, user: CurrentUser):
     if not challenges.details_allowed(session, challenge, user):
         raise NotFound("附件不存在")

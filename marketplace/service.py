@@ -61,11 +61,17 @@ def file_response(stored, data: bytes):
 
     from fastapi.responses import Response
 
-    media = "text/plain; charset=utf-8" if stored.content_type == "text/plain" else stored.content_type
+    # Always octet-stream: the sniffed type is metadata (in the listing), never a rendering hint.
+    media = "application/octet-stream"
     ascii_name = stored.filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
     return Response(content=data, media_type=media, headers={
         "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(stored.filename)}",
         "X-Content-Type-Options": "nosniff",
         "Content-Security-Policy": "sandbox; default-src 'none'",
         "Cache-Control": "private, no-store",
+        "X-File-Type": stored.content_type,
     })
+
+
+FILE_RESPONSES = {200: {"description": "文件下载（Content-Disposition: attachment）",
+                        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}

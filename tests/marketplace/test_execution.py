@@ -12,7 +12,7 @@ from sqlmodel import select
 from core.clock import now
 from core.errors import Conflict, Forbidden, Invalid
 from core.settings import get_settings
-from marketplace import bids, execution, money, reputation, storage
+from marketplace import bids, execution, money, oversight, reputation, storage
 from marketplace.models import Collaboration, Event, Milestone
 from marketplace.schemas import MilestoneCreate, PaymentCreate, RatingIn, ShareAgreementIn, WorkLogCreate
 from marketplace.sweep_commands import sweep
@@ -180,27 +180,27 @@ class TestDeliveryAndAcceptance:
 class TestDisputeStopReassign:
     def test_dispute_resolved_by_center_operator(self, session):
         m, collab = awarded(session)
-        execution.raise_dispute(session, collaboration=collab, challenge=m.challenge, by=m.users[0],
+        oversight.raise_dispute(session, collaboration=collab, challenge=m.challenge, by=m.users[0],
                                 reason="企业追加需求")
         assert collab.status == "disputed"
         with pytest.raises(Forbidden):
-            execution.resolve_dispute(session, collaboration=collab, challenge=m.challenge, by=m.firm,
+            oversight.resolve_dispute(session, collaboration=collab, challenge=m.challenge, by=m.firm,
                                       outcome="resume", note="")
         from centers.models import Center
 
         operator = make_user(session, role="center", center=session.get(Center, m.challenge.center_id))
-        execution.resolve_dispute(session, collaboration=collab, challenge=m.challenge, by=operator,
+        oversight.resolve_dispute(session, collaboration=collab, challenge=m.challenge, by=operator,
                                   outcome="resume", note="按原指标执行")
         assert collab.status == "in_progress"
 
     def test_stop_and_reassign_silent_lead(self, session):
         m, collab = awarded(session)
-        execution.stop_work(session, collaboration=collab, challenge=m.challenge, by=m.firm, reason="两周无回应")
+        oversight.stop_work(session, collaboration=collab, challenge=m.challenge, by=m.firm, reason="两周无回应")
         with pytest.raises(Conflict, match="停工"):
             execution.deliver(session, collaboration=collab, challenge=m.challenge, by=m.users[0])
         new_lead = make_engineer(session, name="赵工")
         new_user = make_user(session, role="engineer", engineer=new_lead)
-        execution.reassign_lead(session, collaboration=collab, challenge=m.challenge, engineer=new_lead, by=m.firm,
+        oversight.reassign_lead(session, collaboration=collab, challenge=m.challenge, engineer=new_lead, by=m.firm,
                                 reason="原挂帅工程师失联")
         assert collab.lead_engineer_id == new_lead.id and collab.status == "in_progress"
         assert m.engineers[0].id not in execution.member_ids(session, collab)
