@@ -11,7 +11,7 @@ from matching import docs as docmod
 from matching.fusion import DEFAULT_DIVERSITY, Diversity
 from matching.ranker import Ranked, engineer_stats, rank_challenge_ids, rank_engineer_ids
 from matching.reasons import challenge_reasons, engineer_reasons
-from matching.store import get_store, kind_name
+from matching.store import DENSE_INLINE_LIMIT, get_store, kind_name
 from matching.store import mark_dirty as _mark_dirty
 from matching.text import has_content
 
@@ -106,7 +106,6 @@ def open_challenges(session: Session) -> list[Challenge]:
     return list(session.exec(select(Challenge).where(Challenge.status == "open").order_by(Challenge.id)).all())
 
 
-DENSE_INLINE_LIMIT = 20_000  # above this, vectors are filled in resumable steps after the rebuild
 DENSE_STEP = 10_000
 
 

@@ -40,6 +40,7 @@ from matching.vectors import VectorIndex
 log = logging.getLogger(__name__)
 KINDS = {"engineer": "engineers", "engineers": "engineers", "challenge": "challenges", "challenges": "challenges"}
 COMPACT_AT = 200
+DENSE_INLINE_LIMIT = 20_000  # larger indexes get their vectors in resumable steps (encode_missing)
 ENCODE_BATCH = 256
 
 
@@ -91,14 +92,36 @@ class Store:
             token = state.backend.split("#", 1)[1]
             if (token, state.version) != (self.token, self.version):
                 if not self._load(token, state.version):
-                    self.rebuild(session)
-                    return
+                    # No snapshot on this host (its own index folder, or pruned): build from the
+                    # database, which is at least as new as that snapshot, and adopt its stamp
+                    # so hosts with separate folders do not take turns rebuilding.
+                    self._build(session, dense=state.item_count <= DENSE_INLINE_LIMIT)
+                    self.token, self.version = token, state.version
+                    self._save()
             self._apply_changes(session)
 
     def rebuild(self, session: Session, progress: Callable[[int, int], None] | None = None,
                 dense: bool = True) -> dict:
         """Rebuild from the database. With dense=False only the lexical and structured parts are
         built (searchable at once); encode_missing() then fills the vectors in resumable steps."""
+        with self.lock:
+            self._build(session, progress=progress, dense=dense)
+            state = session.get(IndexState, self.kind)
+            self.token = secrets.token_hex(4)
+            self.version = (state.version + 1) if state else 1
+            self._save()
+            if state is None:
+                state = IndexState(name=self.kind)
+            state.version, state.item_count = self.version, len(self.docs)
+            state.backend, state.updated_at = f"{self.backend}#{self.token}", now()
+            session.add(state)
+            session.exec(delete(IndexDirty).where(IndexDirty.index_name == self.kind, IndexDirty.id <= self.watermark))
+            session.flush()
+            return self.summary()
+
+    def _build(self, session: Session, progress: Callable[[int, int], None] | None = None,
+               dense: bool = True) -> None:
+        """Everything in memory from the database; the stamp and the files are the caller's business."""
         with self.lock:
             watermark = session.exec(select(func.max(IndexDirty.id)).where(IndexDirty.index_name == self.kind)).one() or 0
             entries = self._entries(session, None)
@@ -117,19 +140,7 @@ class Store:
                     progress(min(start + ENCODE_BATCH, len(entries)), len(entries))
             self.watermark = int(watermark)
             self.max_object_id = max(self.docs, default=0)
-            state = session.get(IndexState, self.kind)
-            self.token = secrets.token_hex(4)
-            self.version = (state.version + 1) if state else 1
-            self._save()
-            if state is None:
-                state = IndexState(name=self.kind)
-            state.version, state.item_count = self.version, len(self.docs)
-            state.backend, state.updated_at = f"{self.backend}#{self.token}", now()
-            session.add(state)
-            session.exec(delete(IndexDirty).where(IndexDirty.index_name == self.kind, IndexDirty.id <= self.watermark))
-            session.flush()
             self.builds += 1
-            return self.summary()
 
     def summary(self) -> dict:
         return {"index": self.kind, "items": len(self.docs), "encoded": self.encoded, "version": self.version,

@@ -191,3 +191,14 @@ def test_sentence_transformers_backend_loads_packaged_minilm_offline():
     vectors = encoder.encode(["hydraulic valve leakage", "battery management system"])
     assert vectors.shape == (2, 384)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+
+
+def test_host_with_its_own_index_folder_builds_locally_without_moving_the_stamp(session, pool, tmp_path):
+    first = get_store(session, "engineers")
+    stamp = (session.get(IndexState, "engineers").backend, session.get(IndexState, "engineers").version)
+    other_host = get_store(session, "engineers", index_dir=tmp_path / "other-host", fresh=True)
+    assert other_host.builds == 1 and (other_host.token, other_host.version) == (first.token, first.version)
+    assert (session.get(IndexState, "engineers").backend, session.get(IndexState, "engineers").version) == stamp
+    builds, reloads = first.builds, first.reloads
+    first.refresh(session)
+    assert (first.builds, first.reloads) == (builds, reloads)  # the second host caused no work on the first
