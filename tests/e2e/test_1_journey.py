@@ -48,7 +48,9 @@ def test_journey_across_roles_moves_the_center_figures(new_page, site):
     firm.click("button[name=publish][value='1']")
     firm.wait_for_url(re.compile(r"/challenges/\d+$"))
     challenge_id = int(firm.url.rsplit("/", 1)[1])
-    assert firm.locator("h1").inner_text() == TITLE
+    # A 404 here means the redirect overtook the commit: core/db.py's SessionDep must end its
+    # session before the response is sent (Depends(get_session, scope="function")).
+    assert firm.locator("h1").inner_text() == TITLE, "the new challenge is not visible right after posting"
     assert "36万元" in firm.inner_text("main")
 
     # the engineer finds it in the hall and bids (htmx form)
