@@ -11,11 +11,17 @@ from matching.vocab import TALENT_RANK, normalize
 
 MAX_REASONS = 6
 INVITE_ONLY = "邀约制榜单：签署保密协议后可查看详情"
+# words too generic to tell a person why two texts match
+REASON_STOP = frozenset(
+    "科技 团队 高级 工程 有限 有限公司 股份 服务 能力 领域 技能 工程师 公司 企业 行业 专业 方向 相关 长期 经验丰富 "
+    "完成 攻关 具备 要求 提供 负责 参与 主持 进行 开展 需要 希望 方案 项目 客户 现场 技术 研发 开发 设计 生产 "
+    "产品 多家 解决 熟悉 掌握 擅长 能够 实现 形成 工作 单位 时间 月内 以上 以内 达到 提升 降低 优化 改进".split())
 
 
 def _keywords(store: Store, query_text: str, doc_text: str, skip: set[str], limit: int = 3) -> list[str]:
     common = (set(words(query_text)) & set(words(doc_text))) - skip
-    common = {w for w in common if len(w) >= 2}
+    # no keyword that merely repeats a skill already shown (总线 beside CAN总线)
+    common = {w for w in common if len(w) >= 2 and w not in REASON_STOP and not any(w in s for s in skip)}
     idf = store.bm25.idf
     vocab = store.bm25.vocab
     ranked = sorted(common, key=lambda w: -(idf[vocab[w]] if w in vocab else 0.0))
@@ -37,7 +43,8 @@ def _channel_reasons(store: Store, ranked: Ranked, doc: docmod.Doc, query_text: 
     dense = ranked.channels.get("dense", 0.0)
     if dense > 0:
         out.append(f"语义相近: {dense:.2f}")
-    skip = {normalize(s).lower() for s in ranked.matched_skills} | {v.lower() for v in doc.declared.values()}
+    skip = ({normalize(s).lower() for s in ranked.matched_skills} | {v.lower() for v in doc.declared.values()}
+            | {f.lower() for f in doc.fields | doc.clusters})
     keys = _keywords(store, query_text, doc_text, skip)
     if keys:
         out.append("关键词: " + "; ".join(keys))
