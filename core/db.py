@@ -85,7 +85,9 @@ def get_session(request: Request) -> Iterator[Session]:
             raise
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": commit before the response is sent, so the page a POST
+# redirects to (or a client reading right after a 201) sees the write.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 @contextmanager

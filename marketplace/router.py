@@ -24,7 +24,7 @@ from marketplace.schemas import (
 from marketplace.service import FILE_RESPONSES, collaboration_public, file_response
 
 router = APIRouter(prefix="/api/v1", tags=["marketplace"],
-                   dependencies=[Depends(verify_csrf_for_cookie_auth), Depends(notify_new_events)])
+                   dependencies=[Depends(verify_csrf_for_cookie_auth), Depends(notify_new_events, scope="function")])
 ERRORS = {401: {"description": "未登录"}, 403: {"description": "无权操作"}, 404: {"description": "不存在"},
           409: {"description": "状态冲突"}}
 
