@@ -119,7 +119,7 @@ class TestBadInput:
         started = time.perf_counter()
         body = service.match_challenge(session, challenge=ch, top=3)
         assert body["matches"][0]["engineer"] == "M-HYD"
-        assert time.perf_counter() - started < 20  # generous: the cores are shared; uncut text took minutes
+        assert time.perf_counter() - started < 20  # generous: the cores are shared
 
 
 def test_matching_needs_no_network(session, pool, monkeypatch):
