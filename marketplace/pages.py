@@ -20,13 +20,15 @@ from core.csrf import verify_csrf
 from core.db import SessionDep
 from core.errors import AppError, NotFound
 from core.templating import environment, render
+from marketplace.flows import notify_new_events
 from marketplace import bids, challenges, lifecycle, page_forms, search
 from marketplace.reputation import engineer_reputation
 from marketplace.schemas import BidCreate, ChallengeCreate
 from marketplace.models import STATUS_LABELS, Bid, BidStatus, Challenge, Engineer
 
 log = logging.getLogger(__name__)
-router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
+router = APIRouter(include_in_schema=False,
+                   dependencies=[Depends(verify_csrf), Depends(notify_new_events, scope="function")])
 
 SCHEME_LABELS = {"single": "单一挂帅", "contest": "赛马制", "split": "分包协作"}
 BID_STATUS_LABELS = {"submitted": "已提交", "shortlisted": "入围", "withdrawn": "已撤回", "awarded": "中选", "rejected": "未中选"}

@@ -19,6 +19,7 @@ from core.csrf import verify_csrf
 from core.db import SessionDep
 from core.errors import AppError, NotFound
 from core.templating import render
+from marketplace.flows import notify_new_events
 from marketplace import bids, execution, page_forms, reputation
 from marketplace.events import EVENT_KINDS
 from marketplace.schemas import MilestoneCreate, RatingIn, WorkLogCreate
@@ -26,7 +27,8 @@ from matching import service as matching_service
 from marketplace.models import (Bid, BidStatus, Challenge, Collaboration, CollaborationMember, Deliverable, Engineer,
                                 Event, Milestone, Rating, ShareAgreement, StoredFile, WorkLog)
 
-router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
+router = APIRouter(include_in_schema=False,
+                   dependencies=[Depends(verify_csrf), Depends(notify_new_events, scope="function")])
 
 FIRM_GROUPS = [
     ("draft", "草稿", {"draft"}),

@@ -184,3 +184,20 @@ def test_reject_delivery_then_engineer_rates_the_firm(client, session):
     assert rating.organisation_id == org.id and rating.comment == "需求清晰"
     page = client.get(f"/collaborations/{collab.id}")
     assert "工程师评企业" in page.text and "评价发榜企业" not in page.text
+
+
+def test_a_bid_made_on_the_page_reaches_the_firms_inbox(client, session):
+    from marketplace.models import Notification
+
+    org = make_org(session)
+    firm = make_user(session, role="sme", organisation=org)
+    challenge = make_challenge(session, company=org, title="减速机温升超标")
+    eng_user = make_user(session, role="engineer", engineer=make_engineer(session, name="孙工"))
+    token = login(client, eng_user)
+    ok = _post(client, f"/challenges/{challenge.id}/bids", token,
+               {"proposal": "热平衡计算后优化润滑油路。", "price": "80000", "schedule_days": "45"},
+               headers={"HX-Request": "true"})
+    assert ok.status_code == 200, ok.text
+    inbox = session.query(Notification).filter_by(user_id=firm.id).all()
+    assert inbox, "the firm was not notified of the bid"
+    assert any("减速机温升超标" in (n.title + (n.body or "")) for n in inbox)
