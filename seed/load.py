@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel
 
+import core.models  # noqa: F401  (every table, so row_counts covers the whole schema)
 from accounts.models import User
 from centers.models import Center
 from core.errors import Conflict
