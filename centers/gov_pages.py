@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session, select
 
 from accounts import policy
+from centers.audit import audit_request
 from accounts.deps import CurrentUser
 from accounts.models import User
 from centers import gov, recognition, scores, workdays
@@ -23,7 +24,8 @@ from core.db import SessionDep
 from core.errors import Invalid, NotFound
 from core.templating import render
 
-router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf), Depends(refuse_nul)])
+router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf), Depends(refuse_nul),
+                                                   Depends(audit_request, scope="function")])
 YearQuery = Query(None, ge=2000, le=2100)
 
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse
 
 from accounts import policy
+from centers.audit import audit_request
 from accounts.deps import CurrentUser
 from centers import service
 from centers.deps import CenterDep, operated_center, refuse_nul
@@ -22,7 +23,8 @@ from core.db import SessionDep
 from core.errors import NotFound
 from core.templating import environment, render, yuan
 
-router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf), Depends(refuse_nul)])
+router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf), Depends(refuse_nul),
+                                                   Depends(audit_request, scope="function")])
 router.include_router(workspace_router)
 
 

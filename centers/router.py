@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
 from accounts import policy
+from centers.audit import audit_request
 from accounts.deps import CurrentUser
 from centers import scores as scoring
 from centers import service
@@ -18,7 +19,8 @@ from core.csrf import verify_csrf_for_cookie_auth
 from core.db import SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["centers"],
-                   dependencies=[Depends(verify_csrf_for_cookie_auth), Depends(refuse_nul)])
+                   dependencies=[Depends(verify_csrf_for_cookie_auth), Depends(refuse_nul),
+                                 Depends(audit_request, scope="function")])
 
 
 class CenterPublic(BaseModel):
