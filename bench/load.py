@@ -21,6 +21,7 @@ from urllib.parse import urlparse
 import httpx
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+CLIENT_FAILURE = 599  # no answer: timeout or connection error on the client side
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -35,10 +36,13 @@ class Stats:
         self.latency: dict[str, list[float]] = defaultdict(list)
         self.errors: dict[str, int] = defaultdict(int)
         self.server_errors = 0
+        self.client_timeouts = 0
 
     def add(self, name: str, seconds: float, status: int) -> None:
         self.latency[name].append(seconds * 1000)
-        if status >= 500:
+        if status == CLIENT_FAILURE:
+            self.client_timeouts += 1
+        elif status >= 500:
             self.server_errors += 1
         if status >= 400 and status not in (409,):
             self.errors[name] += 1
@@ -50,7 +54,8 @@ async def login(client: httpx.AsyncClient, username: str, password: str) -> dict
     return {"Authorization": f"Bearer {reply.json()['access_token']}"}
 
 
-async def user_loop(client, stats, stop_at, ids, headers, engineer_headers, center_id, rng, max_requests):
+async def user_loop(client, stats, stop_at, ids, headers, engineer_headers, gov_headers, center_id, rng,
+                    max_requests):
     sent = 0
     while time.monotonic() < stop_at and sent < max_requests:
         roll = rng.random()
@@ -69,13 +74,13 @@ async def user_loop(client, stats, stop_at, ids, headers, engineer_headers, cent
                                             json={"proposal": "负载测试方案：分阶段攻关，先仿真后试制。", "price": 100000})
         else:
             name, call = "dashboard", client.get(f"/api/v1/centers/{center_id}/indicators",
-                                                 params={"year": 2026}, headers=headers)
+                                                 params={"year": 2026}, headers=gov_headers)
         started = time.perf_counter()
         try:
             reply = await call
             status = reply.status_code
         except httpx.HTTPError:
-            status = 599
+            status = CLIENT_FAILURE
         stats.add(name, time.perf_counter() - started, status)
         sent += 1
 
@@ -87,7 +92,7 @@ async def floor_loop(client, stats, stop_at, max_requests):
         try:
             status = (await client.get("/hello")).status_code
         except httpx.HTTPError:
-            status = 599
+            status = CLIENT_FAILURE
         stats.add("hello_floor", time.perf_counter() - started, status)
         sent += 1
 
@@ -99,6 +104,7 @@ async def run(args) -> dict:
     async with httpx.AsyncClient(base_url=args.base, timeout=30, limits=limits) as client:
         headers = await login(client, args.user, args.password)
         engineer_headers = await login(client, args.engineer, args.password)
+        gov_headers = await login(client, args.gov, args.password)
         listing = (await client.get("/api/v1/challenges", headers=headers, params={"status": "open"})).json()
         items = listing["items"] if isinstance(listing, dict) else listing
         ids = [item["id"] for item in items] or [1]
@@ -111,7 +117,7 @@ async def run(args) -> dict:
             if worker == "floor":
                 tasks = [floor_loop(client, stats, stop_at, args.max_requests) for _ in range(args.users)]
             else:
-                tasks = [user_loop(client, stats, stop_at, ids, headers, engineer_headers, args.center,
+                tasks = [user_loop(client, stats, stop_at, ids, headers, engineer_headers, gov_headers, args.center,
                                    random.Random(rng.random()), args.max_requests) for _ in range(args.users)]
             await asyncio.gather(*tasks)
             phases[phase] = (stats, time.monotonic() - started)
@@ -129,7 +135,7 @@ def report(phases) -> dict:
             }
         out[f"{phase}_total"] = {"requests": sum(len(v) for v in stats.latency.values()),
                                  "req_per_s": round(sum(len(v) for v in stats.latency.values()) / elapsed, 1),
-                                 "server_errors": stats.server_errors}
+                                 "server_errors": stats.server_errors, "client_timeouts": stats.client_timeouts}
     browse = [n for n in ("browse_hall", "open_challenge", "api_list") if n in out]
     if browse and "hello_floor" in out:
         browse_rps = sum(out[n]["req_per_s"] for n in browse)
@@ -143,8 +149,9 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--max-requests", type=int, default=2000, help="per simulated user")
-    parser.add_argument("--user", default="demo_firm")
+    parser.add_argument("--user", default="demo_sme")
     parser.add_argument("--engineer", default="demo_engineer")
+    parser.add_argument("--gov", default="demo_province", help="reads the indicator dashboard")
     parser.add_argument("--password", default="demo2026")
     parser.add_argument("--center", default="1")
     args = parser.parse_args()
