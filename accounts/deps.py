@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlmodel import Session
 
 from accounts import service
-from accounts.models import User
+from accounts.models import User, UserPublic
 from accounts.policy import require_user
 from core.db import SessionDep
 
@@ -36,24 +35,8 @@ def optional_user(request: Request, session: SessionDep) -> User | None:
         user = _from_session_cookie(request, session)
     # A detached copy for the template context (navigation, inbox): error pages
     # render after a rollback, when the ORM object's attributes have expired.
-    request.state.user = UserView.of(user) if user is not None else None
+    request.state.user = UserPublic.model_validate(user, from_attributes=True) if user is not None else None
     return user
-
-
-@dataclass(frozen=True)
-class UserView:
-    id: int
-    username: str
-    display_name: str
-    role: str
-    organisation_id: int | None
-    center_id: int | None
-    engineer_id: int | None
-    region: str | None
-
-    @classmethod
-    def of(cls, user: User) -> "UserView":
-        return cls(**{f.name: getattr(user, f.name) for f in fields(cls)})
 
 
 def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
