@@ -7,17 +7,12 @@ from sqlmodel import Field, Session, SQLModel, select
 
 from centers.models import Center
 from core.errors import NotFound
+from core.lookup import find_by_ref
 
 
 def find_center(session: Session, ref: str | int) -> Center | None:
     """A center by database id, external id or exact name."""
-    text = str(ref).strip()
-    if not text or "\x00" in text or len(text) > 120:
-        return None
-    center = session.exec(select(Center).where((Center.external_id == text) | (Center.name == text))).first()
-    if center is None and text.isdigit() and len(text) <= 9:
-        center = session.get(Center, int(text))
-    return center
+    return find_by_ref(session, Center, ref, names=("name",))
 
 
 def get_center(session: Session, ref: str | int) -> Center:

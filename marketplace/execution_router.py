@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import Response
 from pydantic import Field
+from sqlmodel import Session
 
 from accounts.deps import CurrentUser
+from accounts.models import User
 from core.db import SessionDep
 from core.errors import NotFound
-from core.settings import get_settings
 from marketplace import execution, money, oversight, reputation, storage
 from marketplace.deps import CollaborationDep, DeliverableDep, MilestoneDep
-from marketplace.models import Challenge, Milestone, StoredFile
+from marketplace.models import Challenge, Collaboration, Milestone, StoredFile
 from marketplace.schemas import (
     AcceptIn, CollaborationPublic, ContractIn, DeliverablePublic, DeliverIn, MilestoneCreate, MilestonePublic,
     PaymentCreate, PaymentPublic, RatingIn, RatingPublic, ReassignIn, RejectIn, SharePublic, ShareAgreementIn, Strict,
     WorkLogCreate, WorkLogPublic,
 )
-from marketplace.service import FILE_RESPONSES, collaboration_public, file_response, get_engineer
+from marketplace.service import FILE_RESPONSES, accept_and_rate, collaboration_public, file_response, get_engineer
 
 router = APIRouter()
 ERRORS = {401: {"description": "未登录"}, 403: {"description": "无权操作"}, 404: {"description": "不存在"},
@@ -36,8 +38,15 @@ class RateIn(RatingIn):
     engineer: str | None = Field(default=None, max_length=64, description="企业评价分包成员时指定")
 
 
-def _challenge(session, collaboration) -> Challenge:
+def _challenge(session: Session, collaboration: Collaboration) -> Challenge:
     return session.get(Challenge, collaboration.challenge_id)
+
+
+def _act(session: Session, collaboration: Collaboration, user: User, step: Callable[..., object],
+         **values: object) -> CollaborationPublic:
+    """Run one service step on the collaboration as `user`; answer with the collaboration as it now stands."""
+    step(session, collaboration=collaboration, challenge=_challenge(session, collaboration), by=user, **values)
+    return collaboration_public(session, collaboration)
 
 
 # ---------------------------------------------------------------- the collaboration
@@ -50,73 +59,57 @@ def get_collaboration(collaboration: CollaborationDep, session: SessionDep) -> C
 @router.post("/collaborations/{collaboration_id}/deliver", response_model=CollaborationPublic, responses=ERRORS)
 def deliver(collaboration: CollaborationDep, session: SessionDep, user: CurrentUser,
             data: DeliverIn | None = None) -> CollaborationPublic:
-    execution.deliver(session, collaboration=collaboration, challenge=_challenge(session, collaboration), by=user,
-                      note=data.note if data else None)
-    return collaboration_public(session, collaboration)
+    return _act(session, collaboration, user, execution.deliver, note=data.note if data else None)
 
 
 @router.post("/collaborations/{collaboration_id}/accept", response_model=CollaborationPublic, responses=ERRORS)
 def accept(collaboration: CollaborationDep, data: AcceptIn, session: SessionDep,
            user: CurrentUser) -> CollaborationPublic:
     """车间验题 passed; the rating (1-5) is recorded with the acceptance."""
-    challenge = _challenge(session, collaboration)
-    execution.accept_delivery(session, collaboration=collaboration, challenge=challenge, by=user)
-    if data.overall_score() is not None:
-        reputation.rate(session, collaboration=collaboration, challenge=challenge, by=user, data=data)
-    return collaboration_public(session, collaboration)
+    return _act(session, collaboration, user, accept_and_rate,
+                rating=data if data.overall_score() is not None else None)
 
 
 @router.post("/collaborations/{collaboration_id}/reject", response_model=CollaborationPublic, responses=ERRORS)
 def reject(collaboration: CollaborationDep, data: RejectIn, session: SessionDep,
            user: CurrentUser) -> CollaborationPublic:
-    execution.reject_delivery(session, collaboration=collaboration, challenge=_challenge(session, collaboration),
-                              by=user, reason=data.reason)
-    return collaboration_public(session, collaboration)
+    return _act(session, collaboration, user, execution.reject_delivery, reason=data.reason)
 
 
 @router.post("/collaborations/{collaboration_id}/dispute", response_model=CollaborationPublic, responses=ERRORS)
 def dispute(collaboration: CollaborationDep, data: RejectIn, session: SessionDep,
             user: CurrentUser) -> CollaborationPublic:
-    oversight.raise_dispute(session, collaboration=collaboration, challenge=_challenge(session, collaboration),
-                            by=user, reason=data.reason)
-    return collaboration_public(session, collaboration)
+    return _act(session, collaboration, user, oversight.raise_dispute, reason=data.reason)
 
 
 @router.post("/collaborations/{collaboration_id}/resolve", response_model=CollaborationPublic, responses=ERRORS)
 def resolve(collaboration: CollaborationDep, data: ResolveIn, session: SessionDep,
             user: CurrentUser) -> CollaborationPublic:
-    oversight.resolve_dispute(session, collaboration=collaboration, challenge=_challenge(session, collaboration),
-                              by=user, outcome=data.outcome, note=data.note)
-    return collaboration_public(session, collaboration)
+    return _act(session, collaboration, user, oversight.resolve_dispute, outcome=data.outcome, note=data.note)
 
 
 @router.post("/collaborations/{collaboration_id}/stop", response_model=CollaborationPublic, responses=ERRORS)
 def stop(collaboration: CollaborationDep, data: RejectIn, session: SessionDep, user: CurrentUser) -> CollaborationPublic:
-    oversight.stop_work(session, collaboration=collaboration, challenge=_challenge(session, collaboration), by=user,
-                        reason=data.reason)
-    return collaboration_public(session, collaboration)
+    return _act(session, collaboration, user, oversight.stop_work, reason=data.reason)
 
 
 @router.post("/collaborations/{collaboration_id}/resume", response_model=CollaborationPublic, responses=ERRORS)
 def resume(collaboration: CollaborationDep, session: SessionDep, user: CurrentUser) -> CollaborationPublic:
-    oversight.resume_work(session, collaboration=collaboration, challenge=_challenge(session, collaboration), by=user)
-    return collaboration_public(session, collaboration)
+    return _act(session, collaboration, user, oversight.resume_work)
 
 
 @router.post("/collaborations/{collaboration_id}/reassign", response_model=CollaborationPublic, responses=ERRORS)
 def reassign(collaboration: CollaborationDep, data: ReassignIn, session: SessionDep,
              user: CurrentUser) -> CollaborationPublic:
-    oversight.reassign_lead(session, collaboration=collaboration, challenge=_challenge(session, collaboration),
-                            engineer=get_engineer(session, data.engineer), by=user, reason=data.reason)
-    return collaboration_public(session, collaboration)
+    return _act(session, collaboration, user, oversight.reassign_lead, engineer=get_engineer(session, data.engineer),
+                reason=data.reason)
 
 
 @router.post("/collaborations/{collaboration_id}/contract", response_model=CollaborationPublic, responses=ERRORS)
 def set_contract(collaboration: CollaborationDep, data: ContractIn, session: SessionDep,
                  user: CurrentUser) -> CollaborationPublic:
-    money.set_contract(session, collaboration=collaboration, challenge=_challenge(session, collaboration), by=user,
-                       contract_kind=data.contract_kind, service_type=data.service_type)
-    return collaboration_public(session, collaboration)
+    return _act(session, collaboration, user, money.set_contract, contract_kind=data.contract_kind,
+                service_type=data.service_type)
 
 
 # ---------------------------------------------------------------- milestones
@@ -197,7 +190,7 @@ def upload_deliverable(collaboration: CollaborationDep, session: SessionDep, use
     milestone = session.get(Milestone, milestone_id) if milestone_id is not None else None
     if milestone_id is not None and milestone is None:
         raise NotFound("里程碑不存在")
-    data = file.file.read(get_settings().upload_max_bytes + 1)
+    data = storage.read_upload(file)
     deliverable = execution.upload_deliverable(session, collaboration=collaboration,
                                                challenge=_challenge(session, collaboration), data=data,
                                                filename=file.filename, by=user, note=note, milestone=milestone)

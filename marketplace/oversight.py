@@ -3,6 +3,9 @@ resumption, and reassignment of a lead engineer who went silent."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from sqlmodel import Session
 
 from accounts import policy
@@ -15,15 +18,39 @@ from marketplace.models import Challenge, ChallengeStatus, CollabStatus, Collabo
 S = ChallengeStatus
 
 
+@dataclass(frozen=True)
+class Move:
+    """A status change of a running collaboration: who may make it, from where to where, what it logs."""
+
+    allowed: Callable[[User, Collaboration, Challenge], bool]
+    refusal: str
+    to: str
+    sources: tuple[str, ...]
+    kind: str
+
+
+DISPUTE = Move(policy.can_raise_dispute, "只有发榜企业或挂帅工程师可以提请调解", CollabStatus.disputed,
+               (CollabStatus.in_progress, CollabStatus.delivered), "collaboration.disputed")
+STOP = Move(policy.can_stop_work, "只有发榜企业或所属中心可以停工", CollabStatus.stopped,
+            (CollabStatus.in_progress, CollabStatus.disputed), "collaboration.stopped")
+RESUME = Move(policy.can_stop_work, "只有发榜企业或所属中心可以复工", CollabStatus.in_progress,
+              (CollabStatus.stopped,), "collaboration.resumed")
+
+
+def _move(session: Session, move: Move, *, collaboration: Collaboration, challenge: Challenge, by: User,
+          data: dict | None = None) -> Collaboration:
+    """Refuse unless allowed; change the status only if it is still one of the sources (race-safe), and log it."""
+    if not move.allowed(by, collaboration, challenge):
+        raise Forbidden(move.refusal)
+    set_status(session, collaboration, move.to, move.sources)
+    record_step(session, move.kind, collaboration=collaboration, challenge=challenge, by=by, data=data)
+    return collaboration
+
+
 def raise_dispute(session: Session, *, collaboration: Collaboration, challenge: Challenge, by: User,
                   reason: str) -> Collaboration:
     """Either party asks the center operator to mediate; timers pause meanwhile."""
-    if not policy.can_raise_dispute(by, collaboration, challenge):
-        raise Forbidden("只有发榜企业或挂帅工程师可以提请调解")
-    set_status(session, collaboration, CollabStatus.disputed, (CollabStatus.in_progress, CollabStatus.delivered))
-    record_step(session, "collaboration.disputed", collaboration=collaboration, challenge=challenge, by=by,
-            data={"reason": reason})
-    return collaboration
+    return _move(session, DISPUTE, collaboration=collaboration, challenge=challenge, by=by, data={"reason": reason})
 
 
 def resolve_dispute(session: Session, *, collaboration: Collaboration, challenge: Challenge, by: User,
@@ -45,12 +72,11 @@ def resolve_dispute(session: Session, *, collaboration: Collaboration, challenge
 
 def stop_work(session: Session, *, collaboration: Collaboration, challenge: Challenge, by: User,
               reason: str) -> Collaboration:
-    if not policy.can_stop_work(by, collaboration, challenge):
-        raise Forbidden("只有发榜企业或所属中心可以停工")
-    set_status(session, collaboration, CollabStatus.stopped, (CollabStatus.in_progress, CollabStatus.disputed))
-    record_step(session, "collaboration.stopped", collaboration=collaboration, challenge=challenge, by=by,
-            data={"reason": reason})
-    return collaboration
+    return _move(session, STOP, collaboration=collaboration, challenge=challenge, by=by, data={"reason": reason})
+
+
+def resume_work(session: Session, *, collaboration: Collaboration, challenge: Challenge, by: User) -> Collaboration:
+    return _move(session, RESUME, collaboration=collaboration, challenge=challenge, by=by)
 
 
 def reassign_lead(session: Session, *, collaboration: Collaboration, challenge: Challenge, engineer: Engineer,
@@ -82,12 +108,4 @@ def reassign_lead(session: Session, *, collaboration: Collaboration, challenge: 
     session.flush()
     record_step(session, "collaboration.reassigned", collaboration=collaboration, challenge=challenge, by=by,
             data={"from_engineer": old, "to_engineer": engineer.id, "reason": reason})
-    return collaboration
-
-
-def resume_work(session: Session, *, collaboration: Collaboration, challenge: Challenge, by: User) -> Collaboration:
-    if not policy.can_stop_work(by, collaboration, challenge):
-        raise Forbidden("只有发榜企业或所属中心可以复工")
-    set_status(session, collaboration, CollabStatus.in_progress, (CollabStatus.stopped,))
-    record_step(session, "collaboration.resumed", collaboration=collaboration, challenge=challenge, by=by)
     return collaboration

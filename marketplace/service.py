@@ -2,57 +2,50 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from core.errors import NotFound
-from marketplace.models import Challenge, Engineer
+from accounts.models import User
+from core.lookup import find_by_ref
+from marketplace import execution, reputation
+from marketplace.models import Challenge, Collaboration, Engineer
+from marketplace.schemas import CollaborationPublic, MemberPublic, RatingIn
 
 
 def find_engineer(session: Session, ref: str | int) -> Engineer | None:
     """An engineer by external id, or database id where none was given."""
-    text = str(ref).strip()
-    engineer = session.exec(select(Engineer).where(Engineer.external_id == text)).first()
-    if engineer is None and text.isdigit():
-        engineer = session.get(Engineer, int(text))
-    return engineer
+    return find_by_ref(session, Engineer, ref)
 
 
 def get_engineer(session: Session, ref: str | int) -> Engineer:
-    engineer = find_engineer(session, ref)
-    if engineer is None:
-        raise NotFound(f"工程师“{ref}”不存在")
-    return engineer
+    return find_by_ref(session, Engineer, ref, not_found_message=f"工程师“{ref}”不存在")
 
 
 def find_challenge(session: Session, ref: str | int) -> Challenge | None:
-    """A challenge by database id or external id."""
-    text = str(ref).strip()
-    challenge = None
-    if text.isdigit():
-        challenge = session.get(Challenge, int(text))
-    if challenge is None:
-        challenge = session.exec(select(Challenge).where(Challenge.external_id == text)).first()
-    return challenge
+    """A challenge by database id (what our own links carry) or external id."""
+    return find_by_ref(session, Challenge, ref, id_first=True)
 
 
 def get_challenge(session: Session, ref: str | int) -> Challenge:
-    challenge = find_challenge(session, ref)
-    if challenge is None:
-        raise NotFound(f"榜单“{ref}”不存在")
-    return challenge
+    return find_by_ref(session, Challenge, ref, not_found_message=f"榜单“{ref}”不存在", id_first=True)
 
 
-def collaboration_public(session: Session, collaboration):
+def collaboration_public(session: Session, collaboration: Collaboration) -> CollaborationPublic:
     """The collaboration with its members and the challenge's status, for the API."""
-    from marketplace.execution import members
-    from marketplace.schemas import CollaborationPublic, MemberPublic
-
     challenge = session.get(Challenge, collaboration.challenge_id)
     view = CollaborationPublic.model_validate(collaboration, from_attributes=True)
     view.challenge_status = challenge.status if challenge else None
     view.members = [MemberPublic(engineer_id=m.engineer_id, role=m.role, share_pct=m.share_pct, active=m.active)
-                    for m in members(session, collaboration)]
+                    for m in execution.members(session, collaboration)]
     return view
+
+
+def accept_and_rate(session: Session, *, collaboration: Collaboration, challenge: Challenge, by: User,
+                    rating: RatingIn | None = None) -> Collaboration:
+    """车间验题 and, when the firm scored it, 市场评价 in one step."""
+    execution.accept_delivery(session, collaboration=collaboration, challenge=challenge, by=by)
+    if rating is not None:
+        reputation.rate(session, collaboration=collaboration, challenge=challenge, by=by, data=rating)
+    return collaboration
 
 
 def file_response(stored, data: bytes):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Annotated
 
@@ -20,9 +21,9 @@ from core.db import SessionDep
 from core.errors import AppError, NotFound
 from core.templating import render
 from marketplace.flows import notify_new_events
-from marketplace import bids, execution, page_forms, reputation
+from marketplace import bids, execution, page_forms, reputation, service, storage
 from marketplace.events import EVENT_KINDS
-from marketplace.schemas import MilestoneCreate, RatingIn, WorkLogCreate
+from marketplace.schemas import MilestoneCreate, RatingIn, Strict, WorkLogCreate
 from matching import service as matching_service
 from marketplace.models import (Bid, BidStatus, Challenge, Collaboration, CollaborationMember, Deliverable, Engineer,
                                 Event, Milestone, Rating, ShareAgreement, StoredFile, WorkLog)
@@ -264,15 +265,24 @@ def milestone_or_404(milestone_id: int, session: SessionDep, user: CurrentUser) 
 MilestoneDep = Annotated[Milestone, Depends(milestone_or_404)]
 
 
-@router.post("/collaborations/{collaboration_id:int}/milestones")
-async def milestone_add(request: Request, session: SessionDep, user: CurrentUser, collab: CollaborationDep):
-    form = page_forms.parse_milestone(await request.form())
+def _apply_form(session: Session, collab: Collaboration, user: User, form: page_forms.FormResult,
+                step: Callable[..., object], schema: type[Strict]) -> page_forms.FormResult:
+    """Run the service step on a form that parsed; a value it refuses (422) goes next to its field."""
     if form.ok:
         try:
-            execution.add_milestone(session, collaboration=collab, challenge=_challenge_of(session, collab),
-                                    data=MilestoneCreate(**form.values), by=user)
-        except ValidationError as exc:
+            step(session, collaboration=collab, challenge=_challenge_of(session, collab), data=schema(**form.values),
+                 by=user)
+        except (AppError, ValidationError) as exc:
+            if isinstance(exc, AppError) and exc.status != 422:
+                raise
             form.fail(exc)
+    return form
+
+
+@router.post("/collaborations/{collaboration_id:int}/milestones")
+async def milestone_add(request: Request, session: SessionDep, user: CurrentUser, collab: CollaborationDep):
+    form = _apply_form(session, collab, user, page_forms.parse_milestone(await request.form()),
+                       execution.add_milestone, MilestoneCreate)
     if not form.ok:
         return _milestones_block(request, session, collab, user, error="；".join(form.errors.values()), status_code=422)
     return _milestones_block(request, session, collab, user, flash="已新增里程碑。")
@@ -302,15 +312,8 @@ async def milestone_decide(request: Request, session: SessionDep, user: CurrentU
 
 @router.post("/collaborations/{collaboration_id:int}/worklogs")
 async def worklog_add(request: Request, session: SessionDep, user: CurrentUser, collab: CollaborationDep):
-    form = page_forms.parse_worklog(await request.form())
-    if form.ok:
-        try:
-            execution.add_worklog(session, collaboration=collab, challenge=_challenge_of(session, collab),
-                                  data=WorkLogCreate(**form.values), by=user)
-        except (AppError, ValidationError) as exc:
-            if isinstance(exc, AppError) and exc.status != 422:
-                raise
-            form.fail(exc)
+    form = _apply_form(session, collab, user, page_forms.parse_worklog(await request.form()),
+                       execution.add_worklog, WorkLogCreate)
     ctx = collaboration_view(session, collab, user)
     ctx["wl_form"] = form
     if request.headers.get("hx-request"):
@@ -327,8 +330,8 @@ async def deliverable_upload(request: Request, session: SessionDep, user: Curren
     upload = data.get("file")
     milestone_raw = str(data.get("milestone_id") or "")
     milestone = session.get(Milestone, int(milestone_raw)) if milestone_raw.isdigit() else None
-    content = await upload.read() if upload is not None and hasattr(upload, "read") else b""
     try:
+        content = storage.read_upload(upload) if upload is not None and hasattr(upload, "read") else b""
         execution.upload_deliverable(session, collaboration=collab, challenge=_challenge_of(session, collab),
                                      data=content, filename=getattr(upload, "filename", None), by=user,
                                      note=str(data.get("note") or "")[:2000] or None, milestone=milestone)
@@ -373,7 +376,7 @@ async def collaboration_accept(request: Request, session: SessionDep, user: Curr
         ctx = collaboration_view(session, collab, user)
         ctx["rating_form"] = form
         return render(request, "marketplace/challenge_work.html", ctx, status_code=422)
-    accept_and_rate(session, collaboration=collab, challenge=challenge, by=user, values=form.values)
+    service.accept_and_rate(session, collaboration=collab, challenge=challenge, by=user, rating=_rating_in(form.values))
     return RedirectResponse(f"/collaborations/{collab.id}#delivery", status_code=303)
 
 
@@ -406,11 +409,3 @@ def _rating_in(values: dict) -> RatingIn:
     scores = [values[k] for k in ("quality", "timeliness", "communication")]
     return RatingIn(overall=round(sum(scores) / len(scores)), quality=values["quality"],
                     timeliness=values["timeliness"], communication=values["communication"], comment=values["comment"])
-
-
-def accept_and_rate(session: Session, *, collaboration: Collaboration, challenge: Challenge, by: User,
-                    values: dict) -> Collaboration:
-    """车间验题 and 市场评价 in one step, as the firm does it on the page."""
-    execution.accept_delivery(session, collaboration=collaboration, challenge=challenge, by=by)
-    reputation.rate(session, collaboration=collaboration, challenge=challenge, by=by, data=_rating_in(values))
-    return collaboration
