@@ -31,8 +31,8 @@ class Doc:
 def _skill_sets(declared: Iterable[str], text: str) -> tuple[frozenset[str], dict[str, str]]:
     own: dict[str, str] = {}
     for term in declared:
-        if normalize(term):
-            own.setdefault(canonical(term), normalize(term))
+        if shown := normalize(term):
+            own.setdefault(canonical(shown), shown)
     found = skills_in_text(text) | set(own)
     return frozenset(found), own
 

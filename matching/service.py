@@ -42,7 +42,8 @@ def rank_engineers(session: Session, *, challenge: Challenge, top: int = 10,
 def _with_engineer_reasons(session, store, challenge, ranked: list[Ranked]) -> list[tuple[int, float, list[str]]]:
     ids = [r.id for r in ranked]
     rows = {e.id: e for e in session.exec(select(Engineer).where(Engineer.id.in_(ids))).all()} if ids else {}
-    stats = engineer_stats(session, ids)
+    missing = [r.id for r in ranked if r.stats is None]
+    stats = {**engineer_stats(session, missing), **{r.id: r.stats for r in ranked if r.stats is not None}}
     centers = docmod.engineer_centers(session, ids)
     out = []
     for r in ranked:

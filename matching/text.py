@@ -1,8 +1,13 @@
-"""Texts and tokens for the lexical channel: jieba words plus CJK character bigrams."""
+"""Texts and tokens for the lexical channel: jieba words plus CJK character bigrams.
+
+Words come from rjieba (jieba-rs, the Rust port of jieba with the same default
+dictionary): on this project's texts it cuts exactly as jieba 0.42 with HMM
+off, about 20 times faster, which is what lets 100k imported profiles become
+searchable within the import itself.
+"""
 
 from __future__ import annotations
 
-import logging
 import re
 import threading
 from functools import lru_cache
@@ -22,47 +27,58 @@ STOPWORDS = frozenset(
 )
 
 
+DOMAIN_WORD_FREQ = 20000  # high enough that a dictionary term is kept whole
+
+
 @lru_cache(maxsize=1)
 def _jieba():
-    import jieba
+    import rjieba
 
-    jieba.setLogLevel(logging.WARNING)
     with _lock:
-        jieba.initialize()
+        cutter = rjieba.Jieba()
         for word in dictionary_words():
-            jieba.add_word(word, freq=20000)
-    return jieba
+            cutter.add_word(word, DOMAIN_WORD_FREQ, None)
+    return cutter
 
 
 def clip(text: str | None, limit: int = MAX_CHARS) -> str:
     return normalize(text)[:limit]
 
 
-def words(text: str) -> list[str]:
-    """jieba words (domain dictionary loaded), lower-cased, without stop words and punctuation."""
-    jieba = _jieba()
+def _words(clipped: str) -> list[str]:
     out = []
-    for token in jieba.lcut(clip(text).lower(), HMM=False):
+    for token in _jieba().cut(clipped.lower(), False):
         token = token.strip()
-        if len(token) < 1 or token in STOPWORDS:
+        if not token or token in STOPWORDS:
             continue
-        if _CJK_RUN.fullmatch(token) or _LATIN.fullmatch(token):
-            if len(token) == 1 and _CJK_RUN.fullmatch(token):
-                continue
+        if _CJK_RUN.fullmatch(token):
+            if len(token) > 1:
+                out.append(token)
+        elif _LATIN.fullmatch(token):
             out.append(token)
     return out
 
 
-def bigrams(text: str) -> list[str]:
+def _bigrams(clipped: str) -> list[str]:
     grams = []
-    for run in _CJK_RUN.findall(clip(text)):
+    for run in _CJK_RUN.findall(clipped):
         grams.extend("#" + run[i:i + 2] for i in range(len(run) - 1))
     return grams
 
 
+def words(text: str) -> list[str]:
+    """jieba words (domain dictionary loaded), lower-cased, without stop words and punctuation."""
+    return _words(clip(text))
+
+
+def bigrams(text: str) -> list[str]:
+    return _bigrams(clip(text))
+
+
 def tokens(text: str) -> list[str]:
     """The lexical bag: words and, prefixed with '#', character bigrams."""
-    return words(text) + bigrams(text)
+    clipped = clip(text)
+    return _words(clipped) + _bigrams(clipped)
 
 
 def has_content(text: str | None) -> bool:

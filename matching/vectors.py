@@ -102,12 +102,11 @@ class VectorIndex:
         """Exact cosine of the query with each given object that has a vector."""
         if self.index is None:
             return {}
-        out: dict[int, float] = {}
-        for i in object_ids:
-            if i in self.overlay:
-                out[i] = float(self.overlay[i] @ query)
-            elif i in self.present and i not in self.tombstones:
-                out[i] = float(self.index.reconstruct(int(i)) @ query)
+        out = {i: float(self.overlay[i] @ query) for i in object_ids if i in self.overlay}
+        stored = [i for i in object_ids if i not in out and i in self.present and i not in self.tombstones]
+        if stored:
+            matrix = np.vstack([self.index.reconstruct(i) for i in stored])
+            out.update(zip(stored, (matrix @ np.asarray(query, dtype=np.float32)).tolist()))
         return out
 
     # ------------------------------------------------------------ persistence

@@ -136,25 +136,30 @@ def _lookup() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def _surface_terms() -> list[tuple[str, str]]:
-    """All surface forms, longest first, for finding skills inside free text."""
-    return sorted(_lookup().items(), key=lambda kv: -len(kv[0]))
+def _automaton():
+    """An Aho-Corasick automaton over every surface form of two or more characters."""
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for surface, canon in _lookup().items():
+        if len(surface) >= 2:
+            automaton.add_word(surface, canon)
+    automaton.make_automaton()
+    return automaton
 
 
 def canonical(term: str) -> str:
     """The canonical skill for a term, or the normalised term itself."""
-    key = normalize(term).lower()
-    return _lookup().get(key, normalize(term))
+    shown = normalize(term)
+    return _lookup().get(shown.lower(), shown)
 
 
 def skills_in_text(text: str) -> set[str]:
-    """Canonical skills mentioned anywhere in a free text."""
+    """Canonical skills mentioned anywhere in a free text (overlapping mentions included)."""
     low = normalize(text).lower()
-    found: set[str] = set()
-    for surface, canon in _surface_terms():
-        if len(surface) >= 2 and surface in low:
-            found.add(canon)
-    return found
+    if not low:
+        return set()
+    return {canon for _end, canon in _automaton().iter(low)}
 
 
 def dictionary_words() -> list[str]:
