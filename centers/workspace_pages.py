@@ -15,6 +15,7 @@ from core.db import SessionDep
 from core.errors import Invalid
 from core.templating import render
 from marketplace.service import get_engineer
+from marketplace.storage import read_upload
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf), Depends(refuse_nul)])
 MAX_UPLOAD = 5 * 1024 * 1024
@@ -81,9 +82,7 @@ def pool_action(membership_id: int, action: str, user: CurrentUser, session: Ses
 @router.post("/center/pool/import")
 async def import_roster(user: CurrentUser, session: SessionDep, file: UploadFile = File(...)):
     center = operated_center(session, user)
-    content = await file.read(MAX_UPLOAD + 1)
-    if len(content) > MAX_UPLOAD:
-        raise Invalid("文件不能超过 5 MB", field="file")
+    content = read_upload(file, limit=MAX_UPLOAD)
     result = roster.import_roster(session, center=center, filename=file.filename or "", content=content, by=user)
     return _back("pool", f"导入{result['rows']}人")
 

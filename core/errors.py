@@ -47,3 +47,8 @@ class Invalid(AppError):
 class TooMany(AppError):
     status = 429
     code = "too_many"
+
+
+class Unavailable(AppError):
+    status = 503
+    code = "unavailable"

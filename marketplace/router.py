@@ -12,7 +12,6 @@ from accounts.deps import CurrentUser
 from core.csrf import verify_csrf_for_cookie_auth
 from core.db import SessionDep
 from core.errors import NotFound
-from core.settings import get_settings
 from marketplace import bids, challenges, execution_router, storage
 from marketplace.deps import BidDep, ChallengeDep
 from marketplace.flows import notify_new_events
@@ -27,11 +26,6 @@ router = APIRouter(prefix="/api/v1", tags=["marketplace"],
                    dependencies=[Depends(verify_csrf_for_cookie_auth), Depends(notify_new_events, scope="function")])
 ERRORS = {401: {"description": "未登录"}, 403: {"description": "无权操作"}, 404: {"description": "不存在"},
           409: {"description": "状态冲突"}}
-
-
-def read_upload(file: UploadFile) -> bytes:
-    """Read at most one byte past the limit, so a huge upload is refused without being held whole."""
-    return file.file.read(get_settings().upload_max_bytes + 1)
 
 
 # ---------------------------------------------------------------- challenges
@@ -98,7 +92,8 @@ def accept_nda(challenge: ChallengeDep, session: SessionDep, user: CurrentUser) 
 def attach(challenge: ChallengeDep, session: SessionDep, user: CurrentUser,
            file: Annotated[UploadFile, File(description="附件")]) -> ChallengePublic:
     policy.require(policy.can_edit_challenge(user, challenge), "只能为本企业的榜单添加附件")
-    challenges.attach_file(session, challenge=challenge, data=read_upload(file), filename=file.filename, by=user)
+    challenges.attach_file(session, challenge=challenge, data=storage.read_upload(file), filename=file.filename,
+                           by=user)
     return challenges.public_view(session, challenge, user)
 
 

@@ -1,10 +1,11 @@
-"""Two app processes on different ports, one database, one upload folder: what is
-written through one host is read, matched and downloaded through the other."""
+"""Two app processes on different ports, one database, one upload folder (or one S3
+bucket): what is written through one host is read, matched and downloaded through the other."""
 
 from __future__ import annotations
 
 import httpx
 
+from tests.hardening.test_storage_s3 import BUCKET, PDF, make_bucket, moto_server, s3_env
 from tests.scratch import scratch_database
 from tests.servers import cli, running_app
 
@@ -66,3 +67,32 @@ def test_two_app_hosts_share_database_storage_and_index(tmp_path):
             assert [m["engineer"] for m in ranked_a.json()["matches"]] == \
                 [m["engineer"] for m in ranked_b.json()["matches"]]
             assert "E-H1" in [m["engineer"] for m in ranked_a.json()["matches"]]
+
+
+def test_two_app_hosts_share_an_s3_bucket(tmp_path):
+    """No shared folder: an attachment put in the bucket through host A is served by host B."""
+    with moto_server() as endpoint, scratch_database("s3hosts") as url:
+        bucket = make_bucket(endpoint)
+        cli(url, tmp_path, "db", "upgrade")
+        cli(url, tmp_path, "user", "create", "--username", "firm", "--password", PASSWORD, "--role", "sme",
+            "--org", "对象存储测试机械有限公司")
+        env = {"XIECHUANG_SECRET_KEY": SHARED_SECRET, "XIECHUANG_EMBEDDING_BACKEND": "none", **s3_env(endpoint)}
+        host_a, host_b = tmp_path / "a", tmp_path / "b"
+        host_a.mkdir()
+        host_b.mkdir()
+        with running_app(url, host_a, extra_env=env) as a, running_app(url, host_b, extra_env=env) as b:
+            firm = token(a, "firm")
+            posted = httpx.post(f"{a}/api/v1/challenges", headers=firm, json={
+                "external_id": "S3H1", "title": "齿轮箱渗油治理", "description": "减速机结合面长期渗油需要改进密封",
+                "skills": ["密封"], "budget": 50000})
+            assert posted.status_code == 201, posted.text
+            attached = httpx.post(f"{a}/api/v1/challenges/{posted.json()['id']}/attachments", headers=firm,
+                                  files={"file": ("图纸说明.pdf", PDF, "application/pdf")})
+            assert attached.status_code == 201, attached.text
+            file_id = attached.json()["attachments"][0]["id"]
+            download = httpx.get(f"{b}/api/v1/challenges/S3H1/attachments/{file_id}", headers=firm)
+            assert download.status_code == 200, download.text
+            assert download.content == PDF
+            assert download.headers["content-disposition"].startswith("attachment")
+        assert [o["Size"] for o in bucket.list_objects_v2(Bucket=BUCKET)["Contents"]] == [len(PDF)]
+        assert not (host_a / "uploads").exists() and not (host_b / "uploads").exists()  # no local fallback

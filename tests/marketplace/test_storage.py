@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from starlette.datastructures import UploadFile
 
 from core.errors import Invalid
 from core.settings import get_settings
@@ -41,3 +44,48 @@ class TestLocalStorage:
 
         with pytest.raises(NotFound):
             storage.LocalStorage(tmp_path).get("../../etc/passwd")
+
+
+class TestReadUpload:
+    """Uploads are read in chunks and refused as soon as they pass the limit, never held whole."""
+
+    class CountingFile(io.BytesIO):
+        def __init__(self, data: bytes) -> None:
+            super().__init__(data)
+            self.bytes_read = 0
+
+        def read(self, size: int | None = -1) -> bytes:
+            chunk = super().read(size)
+            self.bytes_read += len(chunk)
+            return chunk
+
+    def test_small_file_read_whole(self):
+        upload = UploadFile(self.CountingFile(b"%PDF-1.4 x" * 300_000))
+        assert storage.read_upload(upload) == b"%PDF-1.4 x" * 300_000
+
+    def test_stops_one_chunk_past_the_limit_when_size_is_unknown(self, monkeypatch):
+        monkeypatch.setattr(get_settings(), "upload_max_bytes", 2 * storage.READ_CHUNK_BYTES)
+        source = self.CountingFile(b"x" * (10 * storage.READ_CHUNK_BYTES))
+        with pytest.raises(Invalid, match="文件过大，单个文件上限 2 MB"):
+            storage.read_upload(UploadFile(source))
+        assert source.bytes_read == 3 * storage.READ_CHUNK_BYTES
+
+    def test_known_size_refused_before_reading(self):
+        source = self.CountingFile(b"x" * 2048)
+        with pytest.raises(Invalid, match="文件过大") as refused:
+            storage.read_upload(UploadFile(source, size=2048), limit=1024)
+        assert refused.value.field == "file" and source.bytes_read == 0
+
+    def test_route_refuses_oversized_upload_with_the_size_message(self, client, session, monkeypatch):
+        from tests.marketplace.test_api import post_challenge, token
+
+        firm = make_user(session, role="sme")
+        session.commit()
+        heads = {"firm": token(client, firm)}
+        challenge = post_challenge(client, heads)
+        monkeypatch.setattr(get_settings(), "upload_max_bytes", 1024 * 1024)
+        big = b"%PDF-1.4\n" + b"0" * (3 * 1024 * 1024)
+        refused = client.post(f"/api/v1/challenges/{challenge['id']}/attachments", headers=heads["firm"],
+                              files={"file": ("大图纸.pdf", big, "application/pdf")})
+        assert refused.status_code == 422 and refused.json()["field"] == "file"
+        assert refused.json()["detail"] == "文件过大：3.0 MB，单个文件上限 1 MB"
