@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from accounts.models import User
@@ -290,10 +291,15 @@ def escalated_challenge(session: Session, *, consultation: Challenge) -> Challen
 
 
 def escalate(session: Session, *, consultation: Challenge, by: User) -> Challenge:
-    """转为揭榜: a draft challenge with the question, the answers quoted, and the engineers invited."""
+    """转为揭榜: a draft challenge with the question, the answers quoted, and the engineers invited.
+
+    Once per consultation: a repeat (a double click, a retry, a concurrent request) gets the
+    challenge the first one made. The unique index on escalated_from_id decides between concurrent
+    requests on both databases; the loser rolls back its insert and returns the winner's challenge.
+    """
     previous = escalated_challenge(session, consultation=consultation)
     if previous is not None:
-        raise Conflict(f"该问诊已转为揭榜（榜单 {previous.id}）")
+        return previous
     items = flatten(thread(session, consultation=consultation))
     quoted = [f"> {i.author}（{cn_date(i.answer.created_at)}）{'【最佳答复】' if i.answer.is_best else ''}：{i.answer.body}"
               for i in items]
@@ -306,8 +312,16 @@ def escalate(session: Session, *, consultation: Challenge, by: User) -> Challeng
                       fields=list(consultation.fields or []), skills=list(consultation.skills or []),
                       region=consultation.region, budget=None if consultation.budget is None else Decimal(consultation.budget),
                       status=ChallengeStatus.draft, escalated_from_id=consultation.id, created_at=moment, updated_at=moment)
-    session.add(draft)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(draft)
+            session.flush()
+    except IntegrityError:
+        # another request escalated meanwhile; the index waited for it to commit, so its challenge is visible now
+        previous = escalated_challenge(session, consultation=consultation)
+        if previous is None:
+            raise
+        return previous
     engineer_ids = list(dict.fromkeys(i.answer.engineer_id for i in sorted(items, key=lambda i: not i.answer.is_best)
                                       if i.answer.engineer_id is not None))
     for engineer_id in engineer_ids:

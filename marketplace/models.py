@@ -183,7 +183,8 @@ class Challenge(SQLModel, table=True):
     visibility: str = Field(default=Visibility.public, max_length=10)
     status: str = Field(default=ChallengeStatus.draft, max_length=16, index=True)
     status_reason: str | None = _text()
-    escalated_from_id: int | None = Field(default=None, foreign_key="challenge.id")
+    # unique: one challenge per consultation, however many requests 转为揭榜 at once
+    escalated_from_id: int | None = Field(default=None, foreign_key="challenge.id", unique=True, index=True)
     created_at: datetime = Field(default_factory=now, index=True)
     updated_at: datetime = Field(default_factory=now)
     published_at: datetime | None = None

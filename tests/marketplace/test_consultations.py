@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
-from sqlmodel import select
+from sqlmodel import Session, func, select
 
 from accounts import service as accounts
+from accounts.models import User
 from centers.models import PoolMembership
 from marketplace import consultations
 from marketplace.consultations import AnswerCreate, ConsultationCreate, RatingCreate
 from marketplace.models import Answer, Challenge, Event, Invitation, Notification, Rating
+from core.db import WRITE_OPTION, build_engine
 from core.errors import Conflict, Invalid
+from core.migrate import upgrade
 from tests.factories import make_center, make_engineer, make_org, make_user
+from tests.scratch import scratch_database
 
 
 def bearer(user) -> dict[str, str]:
@@ -104,8 +111,7 @@ class TestThread:
         assert "油液污染" in draft.description and draft.company_id == consultation.company_id
         invited = session.exec(select(Invitation.engineer_id).where(Invitation.challenge_id == draft.id)).all()
         assert set(invited) == {chen.engineer_id, liu.engineer_id}
-        with pytest.raises(Conflict):
-            consultations.escalate(session, consultation=consultation, by=asker)
+        assert consultations.escalate(session, consultation=consultation, by=asker) == draft  # once per consultation
         assert kinds(session, consultation.id) == [
             "consultation.asked", "consultation.routed", "consultation.answered", "consultation.answered",
             "consultation.answered", "consultation.answered", "consultation.best_answer", "rating.created",
@@ -159,6 +165,9 @@ class TestApi:
         assert escalated.status_code == 201
         assert escalated.json()["status"] == "draft" and escalated.json()["invited_engineers"] == 1
         assert client.get(f"/api/v1/consultations/{cid}", headers=bearer(asker)).json()["escalated_to"] == escalated.json()["id"]
+        again = client.post(f"/api/v1/consultations/{cid}/escalate", headers=bearer(asker))  # a retry
+        assert again.status_code == 201 and again.json() == escalated.json()
+        assert session.exec(select(Challenge.id).where(Challenge.escalated_from_id == cid)).all() == [again.json()["id"]]
         mine = client.get("/api/v1/consultations?mine=true", headers=bearer(chen)).json()
         assert cid in [c["id"] for c in mine["items"]]
 
@@ -232,6 +241,8 @@ class TestPages:
         assert "最佳答复" in resolved.text and "已解决" in resolved.text and "我来解答" not in resolved.text
         escalated = client.post(f"{url}/escalate", data={"csrf_token": token}, follow_redirects=False)
         assert escalated.status_code == 303 and escalated.headers["location"].startswith("/challenges/")
+        again = client.post(f"{url}/escalate", data={"csrf_token": token}, follow_redirects=False)  # a double click
+        assert again.status_code == 303 and again.headers["location"] == escalated.headers["location"]
         draft_page = client.get(escalated.headers["location"])
         assert draft_page.status_code == 200 and QUESTION.title in draft_page.text
         assert "本问诊已转为揭榜挂帅榜单" in client.get(url).text
@@ -245,3 +256,58 @@ class TestPages:
         assert client.get("/consultations/new").status_code == 403
         listing = client.get("/consultations")
         assert listing.status_code == 200 and "在线问诊" in listing.text
+
+
+class TestEscalationRace:
+    """转为揭榜 twice at once (a double click): one challenge, one event, both requests answered with it."""
+
+    def test_a_request_that_checked_before_the_other_committed_returns_the_first_challenge(
+            self, session, cast, monkeypatch):
+        consultation = consultations.ask(session, by=cast["asker"], data=QUESTION)
+        first = consultations.escalate(session, consultation=consultation, by=cast["asker"])
+        # the second request's check ran before the first committed: it goes on to insert, and the index refuses
+        looked: list[Challenge | None] = []
+        real = consultations.escalated_challenge
+
+        def late(session, *, consultation):
+            found = real(session, consultation=consultation) if looked else None
+            looked.append(found)
+            return found
+
+        monkeypatch.setattr(consultations, "escalated_challenge", late)
+        second = consultations.escalate(session, consultation=consultation, by=cast["asker"])
+        assert second.id == first.id and looked == [None, first]
+        assert kinds(session, consultation.id).count("consultation.escalated") == 1
+        assert session.exec(select(Challenge.id).where(Challenge.escalated_from_id == consultation.id)).all() == [first.id]
+
+    def test_two_threads_get_the_same_challenge(self):
+        with scratch_database("escalate") as url:
+            upgrade(url)
+            engine = build_engine(url)
+            try:
+                with Session(engine, expire_on_commit=False) as setup:
+                    firm = make_org(setup)
+                    asker = make_user(setup, organisation=firm)
+                    consultation = consultations.ask(setup, by=asker, data=QUESTION)
+                    setup.commit()
+                    asker_id, consultation_id = asker.id, consultation.id
+                barrier = threading.Barrier(2)
+
+                def request(_: int) -> int:
+                    barrier.wait()
+                    with Session(engine, expire_on_commit=False) as db:
+                        db.connection(execution_options={WRITE_OPTION: True})  # as a POST request opens it
+                        draft = consultations.escalate(db, consultation=db.get(Challenge, consultation_id),
+                                                       by=db.get(User, asker_id))
+                        db.commit()
+                        return draft.id
+
+                with ThreadPoolExecutor(max_workers=2) as pool:
+                    drafts = list(pool.map(request, range(2)))
+                with Session(engine) as db:
+                    made = db.exec(select(Challenge.id).where(Challenge.escalated_from_id == consultation_id)).all()
+                    logged = db.exec(select(func.count()).select_from(Event).where(
+                        Event.challenge_id == consultation_id, Event.kind == "consultation.escalated")).one()
+                assert drafts[0] == drafts[1] and made == [drafts[0]] and logged == 1
+            finally:
+                engine.dispose()
