@@ -11,7 +11,6 @@ import importlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -20,70 +19,19 @@ from accounts.models import User
 from centers.models import PoolMembership
 from core.clock import now
 from core.errors import Conflict, Invalid
+from core.lookup import MAX_ID  # noqa: F401  (re-exported: the consultation routes bound their ids with it)
 from core.templating import cn_date
 from marketplace import events
+from marketplace.consult_schemas import (  # noqa: F401  (re-exported for existing importers)
+    AnswerCreate, ConsultationCreate, RatingCreate,
+)
 from marketplace.importer import mark_dirty
-from marketplace.importer_records import CellError, parse_list
 from marketplace.models import (Answer, Challenge, ChallengeKind, ChallengeStatus, Engineer, Invitation, Rating)
 from marketplace.notifications import notify, notify_for_event
 
 ROUTE_TOP = 5
-MAX_ID = 2**31 - 1
 ROUTE_RELATIVE_FLOOR = 0.3  # route only engineers scoring at least this share of the best score
 OPEN_STATES = (ChallengeStatus.open, ChallengeStatus.answered)
-
-
-def clean_text(value):
-    """Strip text; refuse the NUL character, which PostgreSQL cannot store."""
-    if not isinstance(value, str):
-        return value
-    if "\x00" in value:
-        raise ValueError("含有非法的空字符")
-    return value.strip()
-
-
-class ConsultationCreate(BaseModel):
-    title: str = Field(min_length=2, max_length=200)
-    description: str = Field(min_length=5, max_length=5000)
-    fields: list[str] = []
-    skills: list[str] = []
-    region: str | None = Field(default=None, max_length=20)
-
-    @field_validator("title", "description", "region", mode="before")
-    @classmethod
-    def _strip(cls, value):
-        return clean_text(value)
-
-    @field_validator("fields", "skills", mode="before")
-    @classmethod
-    def _split(cls, value):
-        try:
-            return parse_list(value)
-        except CellError as exc:
-            raise ValueError(str(exc)) from None
-
-
-class AnswerCreate(BaseModel):
-    body: str = Field(min_length=2, max_length=5000)
-    parent_id: int | None = Field(default=None, ge=1, le=MAX_ID)
-
-    @field_validator("body", mode="before")
-    @classmethod
-    def _strip(cls, value):
-        return clean_text(value)
-
-
-class RatingCreate(BaseModel):
-    overall: int = Field(ge=1, le=5)
-    quality: int | None = Field(default=None, ge=1, le=5)
-    timeliness: int | None = Field(default=None, ge=1, le=5)
-    communication: int | None = Field(default=None, ge=1, le=5)
-    comment: str | None = Field(default=None, max_length=2000)
-
-    @field_validator("comment", mode="before")
-    @classmethod
-    def _strip(cls, value):
-        return clean_text(value) or None
 
 
 # ---------------------------------------------------------------- ask and route

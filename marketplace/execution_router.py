@@ -16,12 +16,13 @@ from core.db import SessionDep
 from core.errors import NotFound
 from marketplace import execution, money, oversight, reputation, storage
 from marketplace.deps import CollaborationDep, DeliverableDep, MilestoneDep
-from marketplace.models import Challenge, Collaboration, Milestone, StoredFile
-from marketplace.schemas import (
+from marketplace.execution_schemas import (
     AcceptIn, CollaborationPublic, ContractIn, DeliverablePublic, DeliverIn, MilestoneCreate, MilestonePublic,
-    PaymentCreate, PaymentPublic, RatingIn, RatingPublic, ReassignIn, RejectIn, SharePublic, ShareAgreementIn, Strict,
+    PaymentCreate, PaymentPublic, RatingIn, RatingPublic, ReassignIn, RejectIn, SharePublic, ShareAgreementIn,
     WorkLogCreate, WorkLogPublic,
 )
+from marketplace.models import Challenge, Collaboration, Milestone, StoredFile
+from marketplace.schema_types import Strict
 from marketplace.service import FILE_RESPONSES, accept_and_rate, collaboration_public, file_response, get_engineer
 
 router = APIRouter()

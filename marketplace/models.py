@@ -1,6 +1,8 @@
-"""Marketplace tables: engineers, challenges, bids, collaborations and their trail.
+"""Marketplace tables: challenges, bids, collaborations and their trail.
 
-Money is kept in yuan as Numeric(14, 2); lists (skills, fields) as JSON arrays.
+Engineers live in engineer_models and the log in log_models; both are re-exported
+here, so `from marketplace.models import Engineer, Event` and Alembic's view of
+the schema (through core.models) stay as they were. Column helpers: columns.
 """
 
 from __future__ import annotations
@@ -8,43 +10,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
 
-from sqlalchemy import JSON, Column, Numeric, Text, UniqueConstraint
+from sqlalchemy import Column, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from core.clock import now
-
-
-def _json_list() -> Any:
-    return Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-
-
-def _money(nullable: bool = True) -> Any:
-    return Field(default=None if nullable else Decimal("0"), sa_column=Column(Numeric(14, 2), nullable=nullable))
-
-
-def _text(nullable: bool = True) -> Any:
-    return Field(default=None if nullable else "", sa_column=Column(Text, nullable=nullable))
+from marketplace.columns import list_column, money_column, text_column
+from marketplace.engineer_models import Engagement, Engineer, EngineerBase, TalentLevel  # noqa: F401  (re-exported)
+from marketplace.log_models import Event, Notification, OutboxEmail  # noqa: F401  (re-exported)
 
 
 # ---------------------------------------------------------------- vocabularies
-
-class Engagement(StrEnum):
-    full_time = "全职"
-    dual = "双聘"
-    project = "项目聘用"
-    flexible = "柔性引进"
-    part_time = "兼职"
-    advisor = "顾问"
-
-
-class TalentLevel(StrEnum):
-    national = "国家级"
-    provincial = "省级"
-    municipal = "市级"
-    none = "none"
-
 
 class ChallengeKind(StrEnum):
     challenge = "challenge"  # 揭榜挂帅
@@ -117,31 +93,6 @@ class ServiceType(StrEnum):
     consulting = "产业咨询"
 
 
-# ---------------------------------------------------------------- engineers
-
-class EngineerBase(SQLModel):
-    external_id: str | None = Field(default=None, max_length=64, unique=True, index=True)
-    name: str = Field(max_length=60)
-    title: str | None = Field(default=None, max_length=30)  # 职称
-    talent_level: str = Field(default=TalentLevel.none, max_length=10)
-    engagement: str | None = Field(default=None, max_length=10)  # primary mode
-    region: str | None = Field(default=None, max_length=20, index=True)
-    capacity: int = Field(default=2, ge=0)
-    years_experience: int | None = None
-    education: str | None = Field(default=None, max_length=20)
-    employer_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
-
-
-class Engineer(EngineerBase, table=True):
-    id: int | None = Field(default=None, primary_key=True)
-    skills: list[str] = _json_list()
-    fields: list[str] = _json_list()
-    bio: str | None = _text()
-    available: bool = True  # engineer's own switch, besides capacity
-    created_at: datetime = Field(default_factory=now)
-    updated_at: datetime = Field(default_factory=now)
-
-
 # ---------------------------------------------------------------- files
 
 class StoredFile(SQLModel, table=True):
@@ -166,23 +117,23 @@ class Challenge(SQLModel, table=True):
     external_id: str | None = Field(default=None, max_length=64, unique=True, index=True)
     kind: str = Field(default=ChallengeKind.challenge, max_length=12, index=True)
     title: str = Field(max_length=200)
-    description: str = _text(nullable=False)
+    description: str = text_column(nullable=False)
     company_id: int = Field(foreign_key="organisation.id", index=True)
     posted_by_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
     center_id: int | None = Field(default=None, foreign_key="center.id", index=True)
-    fields: list[str] = _json_list()
-    skills: list[str] = _json_list()
+    fields: list[str] = list_column()
+    skills: list[str] = list_column()
     region: str | None = Field(default=None, max_length=20, index=True)
-    budget: Decimal | None = _money()
+    budget: Decimal | None = money_column()
     deadline: date | None = None  # bidding deadline (揭榜截止)
     delivery_deadline: date | None = None  # 攻关期限
-    kpis: str | None = _text()  # 核心指标
-    ip_terms: str | None = _text()  # 产权归属
-    solver_conditions: str | None = _text()  # 揭榜方条件
+    kpis: str | None = text_column()  # 核心指标
+    ip_terms: str | None = text_column()  # 产权归属
+    solver_conditions: str | None = text_column()  # 揭榜方条件
     scheme: str = Field(default=Scheme.single, max_length=10)
     visibility: str = Field(default=Visibility.public, max_length=10)
     status: str = Field(default=ChallengeStatus.draft, max_length=16, index=True)
-    status_reason: str | None = _text()
+    status_reason: str | None = text_column()
     # unique: one challenge per consultation, however many requests 转为揭榜 at once
     escalated_from_id: int | None = Field(default=None, foreign_key="challenge.id", unique=True, index=True)
     created_at: datetime = Field(default_factory=now, index=True)
@@ -227,13 +178,13 @@ class Bid(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     challenge_id: int = Field(foreign_key="challenge.id", index=True)
     engineer_id: int = Field(foreign_key="engineer.id", index=True)
-    proposal: str = _text(nullable=False)
-    plan: str | None = _text()
-    price: Decimal | None = _money()
+    proposal: str = text_column(nullable=False)
+    plan: str | None = text_column()
+    price: Decimal | None = money_column()
     schedule_days: int | None = None
     part: str | None = Field(default=None, max_length=200)  # the part taken, for split schemes
     status: str = Field(default=BidStatus.submitted, max_length=12, index=True)
-    reason: str | None = _text()  # why it lost, or feedback in a contest
+    reason: str | None = text_column()  # why it lost, or feedback in a contest
     created_at: datetime = Field(default_factory=now)
     decided_at: datetime | None = None
 
@@ -255,8 +206,8 @@ class Collaboration(SQLModel, table=True):
     status: str = Field(default=CollabStatus.in_progress, max_length=12, index=True)
     contract_kind: str = Field(default=ContractKind.development, max_length=10)
     service_type: str = Field(default=ServiceType.rnd, max_length=10)
-    amount: Decimal | None = _money()
-    note: str | None = _text()
+    amount: Decimal | None = money_column()
+    note: str | None = text_column()
     started_at: datetime = Field(default_factory=now, index=True)
     delivered_at: datetime | None = None
     accepted_at: datetime | None = None
@@ -276,13 +227,13 @@ class Milestone(SQLModel, table=True):
     collaboration_id: int = Field(foreign_key="collaboration.id", index=True)
     seq: int = 1
     title: str = Field(max_length=200)
-    amount: Decimal | None = _money()
+    amount: Decimal | None = money_column()
     due_date: date | None = None
     status: str = Field(default="pending", max_length=10)  # pending|submitted|accepted|rejected|disputed
     submitted_at: datetime | None = None
     auto_accept_at: datetime | None = None
     accepted_at: datetime | None = None
-    reject_reason: str | None = _text()
+    reject_reason: str | None = text_column()
 
 
 class WorkLog(SQLModel, table=True):
@@ -291,7 +242,7 @@ class WorkLog(SQLModel, table=True):
     engineer_id: int = Field(foreign_key="engineer.id", index=True)
     day: date
     hours: Decimal = Field(sa_column=Column(Numeric(5, 2), nullable=False))
-    note: str | None = _text()
+    note: str | None = text_column()
     created_at: datetime = Field(default_factory=now)
 
 
@@ -300,7 +251,7 @@ class Deliverable(SQLModel, table=True):
     collaboration_id: int = Field(foreign_key="collaboration.id", index=True)
     milestone_id: int | None = Field(default=None, foreign_key="milestone.id", index=True)
     file_id: int | None = Field(default=None, foreign_key="storedfile.id")
-    note: str | None = _text()
+    note: str | None = text_column()
     submitted_by_id: int | None = Field(default=None, foreign_key="app_user.id")
     created_at: datetime = Field(default_factory=now)
 
@@ -320,7 +271,7 @@ class Rating(SQLModel, table=True):
     quality: int | None = Field(default=None, ge=1, le=5)
     timeliness: int | None = Field(default=None, ge=1, le=5)
     communication: int | None = Field(default=None, ge=1, le=5)
-    comment: str | None = _text()
+    comment: str | None = text_column()
     created_at: datetime = Field(default_factory=now, index=True)
 
 
@@ -328,7 +279,7 @@ class Payment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     collaboration_id: int = Field(foreign_key="collaboration.id", index=True)
     milestone_id: int | None = Field(default=None, foreign_key="milestone.id")
-    amount: Decimal = _money(nullable=False)
+    amount: Decimal = money_column(nullable=False)
     paid_on: date
     reference: str | None = Field(default=None, max_length=80)
     created_at: datetime = Field(default_factory=now)
@@ -345,8 +296,8 @@ class ShareAgreement(SQLModel, table=True):
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id")
     center_id: int | None = Field(default=None, foreign_key="center.id")
     percent: Decimal | None = Field(default=None, sa_column=Column(Numeric(5, 2)))
-    amount: Decimal | None = _money()
-    note: str | None = _text()
+    amount: Decimal | None = money_column()
+    note: str | None = text_column()
     created_at: datetime = Field(default_factory=now)
 
 
@@ -360,50 +311,6 @@ class Answer(SQLModel, table=True):
     author_id: int = Field(foreign_key="app_user.id", index=True)
     engineer_id: int | None = Field(default=None, foreign_key="engineer.id", index=True)
     parent_id: int | None = Field(default=None, foreign_key="answer.id")
-    body: str = _text(nullable=False)
+    body: str = text_column(nullable=False)
     is_best: bool = False
     created_at: datetime = Field(default_factory=now, index=True)
-
-
-# ---------------------------------------------------------------- log and inbox
-
-class Event(SQLModel, table=True):
-    """The append-only collaboration log (triggers refuse UPDATE and DELETE)."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    at: datetime = Field(default_factory=now, index=True)
-    kind: str = Field(max_length=40, index=True)  # e.g. challenge.published, bid.created
-    actor_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
-    center_id: int | None = Field(default=None, foreign_key="center.id", index=True)
-    organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
-    engineer_id: int | None = Field(default=None, foreign_key="engineer.id", index=True)
-    challenge_id: int | None = Field(default=None, foreign_key="challenge.id", index=True)
-    collaboration_id: int | None = Field(default=None, foreign_key="collaboration.id", index=True)
-    subject_kind: str | None = Field(default=None, max_length=30)
-    subject_id: int | None = None
-    data: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-
-
-class Notification(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
-    user_id: int = Field(foreign_key="app_user.id", index=True)
-    kind: str = Field(max_length=40)
-    title: str = Field(max_length=200)
-    body: str | None = _text()
-    link: str | None = Field(default=None, max_length=200)
-    event_id: int | None = Field(default=None, foreign_key="event.id")
-    created_at: datetime = Field(default_factory=now, index=True)
-    read_at: datetime | None = None
-    emailed_at: datetime | None = None
-
-
-class OutboxEmail(SQLModel, table=True):
-    """E-mail kept here when no SMTP server is configured, or before sending."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    to_address: str = Field(max_length=120)
-    subject: str = Field(max_length=200)
-    body: str = _text(nullable=False)
-    created_at: datetime = Field(default_factory=now)
-    sent_at: datetime | None = None
-    error: str | None = _text()

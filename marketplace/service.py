@@ -8,7 +8,7 @@ from accounts.models import User
 from core.lookup import find_by_ref
 from marketplace import execution, reputation
 from marketplace.models import Challenge, Collaboration, Engineer
-from marketplace.schemas import CollaborationPublic, MemberPublic, RatingIn
+from marketplace.execution_schemas import CollaborationPublic, MemberPublic, RatingIn
 
 
 def find_engineer(session: Session, ref: str | int) -> Engineer | None:
