@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     smtp_port: int = 25
     smtp_sender: str = "noreply@xiechuang.local"
     session_max_age: int = 7 * 24 * 3600
+    # how long a computed indicator table may be reused while the collaboration log has not moved (0: never)
+    indicator_cache_seconds: int = 120
     token_max_age: int = 7 * 24 * 3600
     login_max_failures: int = 5
     login_lockout_seconds: int = 900

@@ -13,3 +13,16 @@ max_requests = 5000  # recycle workers to bound memory growth
 max_requests_jitter = 500
 forwarded_allow_ips = os.environ.get("XIECHUANG_TRUSTED_PROXIES", "127.0.0.1")
 accesslog = "-"
+
+
+def post_worker_init(worker):
+    """Before a worker serves: load the matching indexes and the encoder, compile the templates."""
+    from core.db import session_scope
+    from core.templating import environment
+    from matching.service import warm_up
+
+    with session_scope() as session:
+        warm_up(session)
+    env = environment()
+    for name in env.list_templates(extensions=["html"]):
+        env.get_template(name)

@@ -196,9 +196,21 @@ def attach_file(session: Session, *, challenge: Challenge, data: bytes, filename
 
 
 def attachments(session: Session, challenge: Challenge) -> list[StoredFile]:
-    return list(session.exec(select(StoredFile).join(ChallengeAttachment, ChallengeAttachment.file_id == StoredFile.id)
-                             .where(ChallengeAttachment.challenge_id == challenge.id)
-                             .order_by(StoredFile.id)).all())
+    return attachments_of(session, [challenge.id]).get(challenge.id, [])
+
+
+def attachments_of(session: Session, challenge_ids: list[int]) -> dict[int, list[StoredFile]]:
+    """Each challenge's attached files in one query (a listing page must not ask once per row)."""
+    out: dict[int, list[StoredFile]] = {}
+    if not challenge_ids:
+        return out
+    rows = session.exec(select(ChallengeAttachment.challenge_id, StoredFile)
+                        .join(ChallengeAttachment, ChallengeAttachment.file_id == StoredFile.id)
+                        .where(col(ChallengeAttachment.challenge_id).in_(challenge_ids))
+                        .order_by(StoredFile.id)).all()
+    for challenge_id, stored in rows:
+        out.setdefault(challenge_id, []).append(stored)
+    return out
 
 
 def attachment(session: Session, challenge: Challenge, file_id: int) -> StoredFile | None:
@@ -208,8 +220,10 @@ def attachment(session: Session, challenge: Challenge, file_id: int) -> StoredFi
 
 # ---------------------------------------------------------------- reading
 
-def public_view(session: Session, challenge: Challenge, user: User | None) -> ChallengePublic:
-    """The challenge as this user may see it, with the status as of today."""
+def public_view(session: Session, challenge: Challenge, user: User | None, *,
+                files: dict[int, list[StoredFile]] | None = None) -> ChallengePublic:
+    """The challenge as this user may see it, with the status as of today.
+    `files`: attachments already read for a whole page (attachments_of)."""
     status = lifecycle.status_on(session, challenge, today())
     allowed = details_allowed(session, challenge, user)
     company = session.get(Organisation, challenge.company_id)
@@ -219,8 +233,9 @@ def public_view(session: Session, challenge: Challenge, user: User | None) -> Ch
     )
     if allowed:
         view.description, view.kpis = challenge.description, challenge.kpis
+        attached = files.get(challenge.id, []) if files is not None else attachments(session, challenge)
         view.attachments = [{"id": f.id, "filename": f.filename, "size": f.size, "content_type": f.content_type}
-                            for f in attachments(session, challenge)]
+                            for f in attached]
     return view
 
 
@@ -229,5 +244,10 @@ def list_challenges(session: Session, *, user: User | None, q: str = "", status:
     """Published challenges (drafts only for their firm, via their own pages), newest first."""
     result = search.search_challenges(session, search.HallQuery(q=q, status=status, kind=kind, field=field,
                                                                 region=region, page=page))
-    items = [public_view(session, challenge, user) for challenge in result.items]
+    company_ids = sorted({c.company_id for c in result.items})
+    # one query; holding the rows keeps them in the session's (weak) identity map, so get() finds them
+    companies = session.exec(select(Organisation).where(col(Organisation.id).in_(company_ids))).all()
+    files = attachments_of(session, [c.id for c in result.items])
+    items = [public_view(session, challenge, user, files=files) for challenge in result.items]
+    del companies
     return ChallengePage(items=items, total=result.total, page=result.page, pages=result.pages)

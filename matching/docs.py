@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, select
 
 from centers.models import Center, PoolMembership
+from core.sql import id_in
 from marketplace.models import Challenge, Engineer
 from matching.vocab import TALENT_RANK, TITLE_RANK, canonical, normalize, skills_in_text
 
@@ -80,7 +81,7 @@ def engineer_centers(session: Session, ids: list[int]) -> dict[int, list[Center]
         rows = session.exec(
             select(PoolMembership.engineer_id, Center)
             .join(Center, Center.id == PoolMembership.center_id)
-            .where(PoolMembership.engineer_id.in_(part), PoolMembership.status == "active")
+            .where(id_in(session, PoolMembership.engineer_id, part), PoolMembership.status == "active")
         ).all()
         for eid, center in rows:
             out.setdefault(eid, []).append(center)
@@ -94,7 +95,7 @@ def load_engineers(session: Session, ids: list[int] | None = None) -> list[tuple
     else:
         rows = []
         for chunk in range(0, len(ids), 900):
-            rows += session.exec(select(Engineer).where(Engineer.id.in_(ids[chunk:chunk + 900]))).all()
+            rows += session.exec(select(Engineer).where(id_in(session, Engineer.id, ids[chunk:chunk + 900]))).all()
     centers = engineer_centers(session, [e.id for e in rows])
     return [(e, centers.get(e.id, [])) for e in rows]
 
@@ -104,5 +105,5 @@ def load_challenges(session: Session, ids: list[int] | None = None) -> list[Chal
         return list(session.exec(select(Challenge).order_by(Challenge.id)).all())
     rows = []
     for chunk in range(0, len(ids), 900):
-        rows += session.exec(select(Challenge).where(Challenge.id.in_(ids[chunk:chunk + 900]))).all()
+        rows += session.exec(select(Challenge).where(id_in(session, Challenge.id, ids[chunk:chunk + 900]))).all()
     return rows

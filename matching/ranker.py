@@ -14,6 +14,7 @@ import numpy as np
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from core.sql import id_in
 from marketplace.models import Challenge, Collaboration, CollaborationMember, Engineer, Rating
 from matching import docs as docmod
 from matching.fusion import DEFAULT_DIVERSITY, DEFAULT_WEIGHTS, Diversity, Weights, display_score, fuse
@@ -58,11 +59,11 @@ def engineer_stats(session: Session, ids: list[int]) -> dict[int, Stats]:
     for chunk in range(0, len(ids), 900):
         part = ids[chunk:chunk + 900]
         leads = session.exec(select(Collaboration.id, Collaboration.lead_engineer_id, Collaboration.status)
-                             .where(Collaboration.lead_engineer_id.in_(part))).all()
+                             .where(id_in(session, Collaboration.lead_engineer_id, part))).all()
         members = session.exec(
             select(Collaboration.id, CollaborationMember.engineer_id, Collaboration.status)
             .join(Collaboration, Collaboration.id == CollaborationMember.collaboration_id)
-            .where(CollaborationMember.engineer_id.in_(part), CollaborationMember.active == True)  # noqa: E712
+            .where(id_in(session, CollaborationMember.engineer_id, part), CollaborationMember.active == True)  # noqa: E712
         ).all()
         for cid, eid, status in [*leads, *members]:
             if (cid, eid) in seen:
@@ -74,7 +75,7 @@ def engineer_stats(session: Session, ids: list[int]) -> dict[int, Stats]:
                 out[eid].accepted += 1
         ratings = session.exec(
             select(Rating.engineer_id, func.sum(Rating.overall), func.count(Rating.id))
-            .where(Rating.engineer_id.in_(part), Rating.direction == "firm_to_engineer")
+            .where(id_in(session, Rating.engineer_id, part), Rating.direction == "firm_to_engineer")
             .group_by(Rating.engineer_id)
         ).all()
         for eid, total, n in ratings:

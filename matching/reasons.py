@@ -6,7 +6,7 @@ from marketplace.models import Challenge, Engineer
 from matching import docs as docmod
 from matching.ranker import Ranked, Stats
 from matching.store import Store
-from matching.text import words
+from matching.text import word_set
 from matching.vocab import TALENT_RANK, normalize
 
 MAX_REASONS = 6
@@ -19,7 +19,7 @@ REASON_STOP = frozenset(
 
 
 def _keywords(store: Store, query_text: str, doc_text: str, skip: set[str], limit: int = 3) -> list[str]:
-    common = (set(words(query_text)) & set(words(doc_text))) - skip
+    common = (word_set(query_text) & word_set(doc_text)) - skip
     # no keyword that merely repeats a skill already shown (总线 beside CAN总线)
     common = {w for w in common if len(w) >= 2 and w not in REASON_STOP and not any(w in s for s in skip)}
     idf = store.bm25.idf

@@ -6,6 +6,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from core.errors import Invalid, NotFound
+from core.sql import id_in
 from marketplace.models import Challenge, Engineer
 from matching import docs as docmod
 from matching.fusion import DEFAULT_DIVERSITY, Diversity
@@ -41,7 +42,7 @@ def rank_engineers(session: Session, *, challenge: Challenge, top: int = 10,
 
 def _with_engineer_reasons(session, store, challenge, ranked: list[Ranked]) -> list[tuple[int, float, list[str]]]:
     ids = [r.id for r in ranked]
-    rows = {e.id: e for e in session.exec(select(Engineer).where(Engineer.id.in_(ids))).all()} if ids else {}
+    rows = {e.id: e for e in session.exec(select(Engineer).where(id_in(session, Engineer.id, ids))).all()} if ids else {}
     missing = [r.id for r in ranked if r.stats is None]
     stats = {**engineer_stats(session, missing), **{r.id: r.stats for r in ranked if r.stats is not None}}
     centers = docmod.engineer_centers(session, ids)
@@ -131,6 +132,18 @@ def fill_vectors(session: Session, kind: str, *, step: int = DENSE_STEP) -> dict
     return {**store.summary(), "added": added}
 
 
+def warm_up(session: Session) -> dict:
+    """Load both indexes and the encoder into this process, so a worker's first match is not
+    the one that pays for reading the snapshot and the model (gunicorn calls it per worker)."""
+    out = {}
+    for kind in ("engineers", "challenges"):
+        store = get_store(session, kind)
+        if store.vectors.dim:
+            store.encoder.query_vector("预热")
+        out[kind] = store.summary()
+    return out
+
+
 def mark_dirty(session: Session, kind: str, object_id: int) -> None:
     _mark_dirty(session, kind_name(kind), object_id)
 
@@ -138,7 +151,7 @@ def mark_dirty(session: Session, kind: str, object_id: int) -> None:
 def _refs(session: Session, table, ids: list[int]) -> dict[int, str | int]:
     if not ids:
         return {}
-    rows = session.exec(select(table.id, table.external_id).where(table.id.in_(ids))).all()
+    rows = session.exec(select(table.id, table.external_id).where(id_in(session, table.id, ids))).all()
     return {i: (ext or i) for i, ext in rows}
 
 

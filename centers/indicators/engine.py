@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import copy
+import threading
 from collections import defaultdict
 from decimal import Decimal
 
+from cachetools import TTLCache
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from centers.indicators import marketplace_figures as market
@@ -14,7 +18,10 @@ from centers.indicators.evidence import Evidence, LineResult
 from centers.indicators.rubric import LINE_BY_ID, LINES, capped
 from centers.indicators.scope import build_scope
 from centers.models import Center, ExpertScore
+from core.clock import today
 from core.errors import Invalid
+from core.settings import get_settings
+from marketplace.models import Event
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
@@ -34,7 +41,40 @@ def expert_means(session: Session, center_id: int, year: int) -> dict[str, tuple
     return {line_id: (round(float(sum(values) / len(values)), 2), len(values)) for line_id, values in scores.items()}
 
 
+_lines_cache: TTLCache | None = None
+_lines_lock = threading.Lock()
+
+
+def _log_mark(session: Session) -> tuple[int, int]:
+    """Where the append-only log stands: its highest id, and how many rows hold the last 1,000 ids
+    (a transaction that commits a lower id after a higher one changes the count)."""
+    top = session.exec(select(func.max(Event.id))).one() or 0
+    recent = session.exec(select(func.count()).select_from(Event).where(Event.id > top - 1000)).one()
+    return int(top), int(recent)
+
+
 def compute_lines(session: Session, center: Center, year: int) -> tuple[dict[str, LineResult], dict]:
+    """Every line's figures and evidence, and the veto. Everything a line counts is written to the
+    collaboration log as it happens, so a table computed at one position of the log is reused
+    (copied) until the log moves, the day changes or indicator_cache_seconds pass."""
+    global _lines_cache
+    seconds = get_settings().indicator_cache_seconds
+    if seconds <= 0:
+        return _compute_lines(session, center, year)
+    key = (str(session.get_bind().engine.url), year, today(), _log_mark(session),
+           tuple(sorted(center.model_dump().items(), key=lambda kv: kv[0])))
+    with _lines_lock:
+        if _lines_cache is None or _lines_cache.ttl != seconds:
+            _lines_cache = TTLCache(maxsize=512, ttl=seconds)
+        hit = _lines_cache.get(key)
+    if hit is None:
+        hit = _compute_lines(session, center, year)
+        with _lines_lock:
+            _lines_cache[key] = hit
+    return copy.deepcopy(hit)
+
+
+def _compute_lines(session: Session, center: Center, year: int) -> tuple[dict[str, LineResult], dict]:
     scope = build_scope(session, center, year)
     collabs = market.collaborations(session, scope)
     platform_figures, platform_evidence = market.platform_figures(session, scope, collabs)

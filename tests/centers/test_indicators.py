@@ -192,3 +192,29 @@ class TestScores:
         assert line["suggested"] == 1.0 and line["expert"] == 3.5 and line["score"] == 3.5
         assert line["basis"] == "mixed"
         assert result["total"] == 3.5
+
+
+class TestCachedTable:
+    """With the reuse of computed tables switched on (as in production), the figures still move at once."""
+
+    def test_publishing_through_the_product_moves_the_cached_table(self, session, monkeypatch):
+        from core.settings import get_settings
+        from marketplace import challenges
+        from marketplace.schemas import ChallengeCreate
+
+        monkeypatch.setattr(get_settings(), "indicator_cache_seconds", 120)
+        center = make_center(session)
+        owner = make_user(session, role="sme")
+        first = compute_indicators(session, center=center, year=2026)
+        assert compute_indicators(session, center=center, year=2026) == first  # reused, equal
+        _line(first, "2.3")["figures"]["challenges_published"] = 99  # a caller scribbling on its copy
+        assert _line(compute_indicators(session, center=center, year=2026), "2.3")["figures"][
+            "challenges_published"] == _line(compute_indicators(session, center=center, year=2026), "2.3")[
+            "figures"]["challenges_published"] != 99
+
+        before = _line(compute_indicators(session, center=center, year=2026), "2.3")["figures"]["challenges_published"]
+        challenges.create_challenge(session, by=owner, data=ChallengeCreate(  # posted open: published now
+            title="注塑件翘曲变形攻关", description="PP 注塑件冷却后翘曲超差，需优化模具冷却与工艺参数。",
+            center=str(center.id), deadline=date(2026, 12, 31), budget=Decimal("200000")))
+        after = _line(compute_indicators(session, center=center, year=2026), "2.3")["figures"]["challenges_published"]
+        assert after == before + 1
