@@ -1,10 +1,16 @@
 """Load test: a realistic mix at N concurrent users against a running server (loopback only).
 
-    python -m bench.load --base http://127.0.0.1:8000 --users 50 --seconds 60
+    python -m bench.load --base http://127.0.0.1:8000 --users 50 --seconds 60 [--think 1.0]
 
-Prints req/s and p50/p95/p99 per endpoint and the error count, and the same for
-a bare hello-world endpoint measured in the same run (the floor), with the ratio.
-Bounded in count and time; refuses any host but loopback.
+Three phases, each --seconds long, with the same N users:
+- floor: every user calls a bare hello-world endpoint back to back (the server's ceiling);
+- capacity: every user runs the product mix back to back (no pause): req/s per
+  endpoint, and browse throughput as a share of the floor;
+- users: the same mix, each user pausing between clicks (exponential think time,
+  mean --think seconds, as a person reads a page): the latencies people see.
+Prints req/s and p50/p95/p99 per endpoint and phase, server errors (5xx),
+client timeouts and refusals (4xx other than 409). Bounded in count and time;
+refuses any host but loopback.
 """
 
 from __future__ import annotations
@@ -54,27 +60,10 @@ async def login(client: httpx.AsyncClient, username: str, password: str) -> dict
     return {"Authorization": f"Bearer {reply.json()['access_token']}"}
 
 
-async def user_loop(client, stats, stop_at, ids, headers, engineer_headers, gov_headers, center_id, rng,
-                    max_requests):
+async def user_loop(client, stats, stop_at, pick, rng, max_requests, think):
     sent = 0
     while time.monotonic() < stop_at and sent < max_requests:
-        roll = rng.random()
-        cid = rng.choice(ids)
-        if roll < 0.40:
-            name, call = "browse_hall", client.get("/challenges", params={"page": rng.randint(1, 5)})
-        elif roll < 0.65:
-            name, call = "open_challenge", client.get(f"/challenges/{cid}")
-        elif roll < 0.80:
-            name, call = "api_list", client.get("/api/v1/challenges", headers=headers)
-        elif roll < 0.90:
-            name, call = "matches", client.get(f"/api/v1/challenges/{cid}/matches", params={"top": 10},
-                                               headers=headers)
-        elif roll < 0.95:
-            name, call = "bid", client.post(f"/api/v1/challenges/{cid}/bids", headers=engineer_headers,
-                                            json={"proposal": "负载测试方案：分阶段攻关，先仿真后试制。", "price": 100000})
-        else:
-            name, call = "dashboard", client.get(f"/api/v1/centers/{center_id}/indicators",
-                                                 params={"year": 2026}, headers=gov_headers)
+        name, call = pick(rng)
         started = time.perf_counter()
         try:
             reply = await call
@@ -83,18 +72,37 @@ async def user_loop(client, stats, stop_at, ids, headers, engineer_headers, gov_
             status = CLIENT_FAILURE
         stats.add(name, time.perf_counter() - started, status)
         sent += 1
+        if think:
+            await asyncio.sleep(min(rng.expovariate(1 / think), stop_at - time.monotonic(), 10 * think))
 
 
-async def floor_loop(client, stats, stop_at, max_requests):
-    sent = 0
-    while time.monotonic() < stop_at and sent < max_requests:
-        started = time.perf_counter()
-        try:
-            status = (await client.get("/hello")).status_code
-        except httpx.HTTPError:
-            status = CLIENT_FAILURE
-        stats.add("hello_floor", time.perf_counter() - started, status)
-        sent += 1
+def mix(client, ids, biddable, headers, engineer_headers, gov_headers, center_id):
+    """The product mix: a firm browses and reads, a government reviewer looks at matches and a
+    center's dashboard, an engineer bids on public challenges (409 = refused by a business rule)."""
+
+    def pick(rng):
+        roll = rng.random()
+        cid = rng.choice(ids)
+        if roll < 0.40:
+            return "browse_hall", client.get("/challenges", params={"page": rng.randint(1, 5)})
+        if roll < 0.65:
+            return "open_challenge", client.get(f"/challenges/{cid}")
+        if roll < 0.80:
+            return "api_list", client.get("/api/v1/challenges", headers=headers)
+        if roll < 0.90:
+            return "matches", client.get(f"/api/v1/challenges/{cid}/matches", params={"top": 10},
+                                         headers=gov_headers)
+        if roll < 0.95:
+            return "bid", client.post(f"/api/v1/challenges/{rng.choice(biddable)}/bids", headers=engineer_headers,
+                                      json={"proposal": "负载测试方案：分阶段攻关，先仿真后试制。", "price": 100000})
+        return "dashboard", client.get(f"/api/v1/centers/{center_id}/indicators", params={"year": 2026},
+                                       headers=gov_headers)
+
+    return pick
+
+
+def hello(client):
+    return lambda rng: ("hello_floor", client.get("/hello"))
 
 
 async def run(args) -> dict:
@@ -108,38 +116,47 @@ async def run(args) -> dict:
         listing = (await client.get("/api/v1/challenges", headers=headers, params={"status": "open"})).json()
         items = listing["items"] if isinstance(listing, dict) else listing
         ids = [item["id"] for item in items] or [1]
+        biddable = [item["id"] for item in items
+                    if item.get("kind") == "challenge" and item.get("visibility") == "public"] or ids
+        product = mix(client, ids, biddable, headers, engineer_headers, gov_headers, args.center)
         rng = random.Random(7)
         phases = {}
-        for phase, worker in (("floor", "floor"), ("mix", "mix")):
+        for phase, pick, think in (("floor", hello(client), 0.0), ("capacity", product, 0.0),
+                                   ("users", product, args.think)):
             stats = Stats()
-            stop_at = time.monotonic() + args.seconds
             started = time.monotonic()
-            if worker == "floor":
-                tasks = [floor_loop(client, stats, stop_at, args.max_requests) for _ in range(args.users)]
-            else:
-                tasks = [user_loop(client, stats, stop_at, ids, headers, engineer_headers, gov_headers, args.center,
-                                   random.Random(rng.random()), args.max_requests) for _ in range(args.users)]
-            await asyncio.gather(*tasks)
+            stop_at = started + args.seconds
+            await asyncio.gather(*[user_loop(client, stats, stop_at, pick, random.Random(rng.random()),
+                                             args.max_requests, think) for _ in range(args.users)])
             phases[phase] = (stats, time.monotonic() - started)
     return phases
 
 
+BROWSE = ("browse_hall", "open_challenge", "api_list")
+
+
 def report(phases) -> dict:
-    out = {}
+    out: dict = {}
     for phase, (stats, elapsed) in phases.items():
+        rows = {}
         for name, values in sorted(stats.latency.items()):
-            out[name] = {
+            rows[name] = {
                 "requests": len(values), "req_per_s": round(len(values) / elapsed, 1),
                 "p50_ms": round(statistics.median(values), 1), "p95_ms": round(percentile(values, 95), 1),
-                "p99_ms": round(percentile(values, 99), 1), "errors": stats.errors.get(name, 0),
+                "p99_ms": round(percentile(values, 99), 1), "refusals": stats.errors.get(name, 0),
             }
-        out[f"{phase}_total"] = {"requests": sum(len(v) for v in stats.latency.values()),
-                                 "req_per_s": round(sum(len(v) for v in stats.latency.values()) / elapsed, 1),
-                                 "server_errors": stats.server_errors, "client_timeouts": stats.client_timeouts}
-    browse = [n for n in ("browse_hall", "open_challenge", "api_list") if n in out]
-    if browse and "hello_floor" in out:
-        browse_rps = sum(out[n]["req_per_s"] for n in browse)
-        out["browse_vs_floor"] = round(browse_rps / out["hello_floor"]["req_per_s"], 3)
+        total = sum(len(v) for v in stats.latency.values())
+        rows["total"] = {"requests": total, "req_per_s": round(total / elapsed, 1),
+                         "server_errors": stats.server_errors, "client_timeouts": stats.client_timeouts}
+        out[phase] = rows
+    floor = out.get("floor", {}).get("hello_floor")
+    capacity = out.get("capacity", {})
+    if floor and capacity:
+        browse_rps = sum(capacity[n]["req_per_s"] for n in BROWSE if n in capacity)
+        out["browse_vs_floor"] = round(browse_rps / floor["req_per_s"], 3)
+    users = out.get("users", {})
+    if users:
+        out["browse_p95_ms_with_think_time"] = max((users[n]["p95_ms"] for n in BROWSE if n in users), default=None)
     return out
 
 
@@ -154,14 +171,19 @@ def main() -> None:
     parser.add_argument("--gov", default="demo_province", help="reads the indicator dashboard")
     parser.add_argument("--password", default="demo2026")
     parser.add_argument("--center", default="1")
+    parser.add_argument("--think", type=float, default=1.0, help="mean pause between a user's clicks (users phase)")
     args = parser.parse_args()
     result = report(asyncio.run(run(args)))
-    width = max(len(k) for k in result)
-    print(f"{'endpoint':<{width}}  {'req/s':>8} {'p50':>8} {'p95':>8} {'p99':>8} {'errors':>6}")
-    for name, row in result.items():
-        if isinstance(row, dict) and "p50_ms" in row:
-            print(f"{name:<{width}}  {row['req_per_s']:>8} {row['p50_ms']:>8} {row['p95_ms']:>8} "
-                  f"{row['p99_ms']:>8} {row['errors']:>6}")
+    print(f"{'phase':<9} {'endpoint':<15} {'req/s':>8} {'p50':>8} {'p95':>8} {'p99':>8} {'refused':>7}")
+    for phase in ("floor", "capacity", "users"):
+        for name, row in result.get(phase, {}).items():
+            if "p50_ms" in row:
+                print(f"{phase:<9} {name:<15} {row['req_per_s']:>8} {row['p50_ms']:>8} {row['p95_ms']:>8} "
+                      f"{row['p99_ms']:>8} {row['refusals']:>7}")
+        total = result.get(phase, {}).get("total")
+        if total:
+            print(f"{phase:<9} {'(total)':<15} {total['req_per_s']:>8}   5xx: {total['server_errors']}  "
+                  f"timeouts: {total['client_timeouts']}")
     print(json.dumps(result, ensure_ascii=False))
 
 

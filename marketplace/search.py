@@ -124,11 +124,17 @@ def _json_has(session: Session, table: str, column: str, value: str, name: str) 
 
 
 def _paginate(session: Session, stmt, order, page: int, per_page: int = PER_PAGE) -> Page:
+    """One page and the total in one query (a window count); a page past the end shows the last one."""
+    page = max(1, page)
+    counted = stmt.add_columns(func.count().over()).order_by(*order)
+    rows = session.execute(counted.offset((page - 1) * per_page).limit(per_page)).all()
+    if rows:
+        return Page(items=[row[0] for row in rows], total=int(rows[0][-1]), page=page, per_page=per_page)
     total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
-    pages = max(1, math.ceil(total / per_page))
-    page = min(max(1, page), pages)
-    items = session.exec(stmt.order_by(*order).offset((page - 1) * per_page).limit(per_page)).all()
-    return Page(items=list(items), total=total, page=page, per_page=per_page)
+    last = max(1, math.ceil(total / per_page))
+    if not total or page <= last:
+        return Page(items=[], total=total, page=min(page, last), per_page=per_page)
+    return _paginate(session, stmt, order, last, per_page)
 
 
 def search_challenges(session: Session, query: HallQuery) -> Page:
