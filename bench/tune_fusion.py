@@ -67,7 +67,7 @@ def main() -> None:
             rows = {c.external_id: c for c in session.exec(select(Challenge)).all()}
             channels = {ext: engineer_channels(session, store, c, pool=len(store.docs)) for ext, c in rows.items()}
             plain = Bm25()
-            plain.build(list(refs), [words(engineer_text(e)) for e in session.exec(select(Engineer)).all()])
+            plain.build((e.id, words(engineer_text(e))) for e in session.exec(select(Engineer)).all())
             bm25_rows = []
             for rec in test:
                 s = plain.top(words(challenge_text(rows[rec["external_id"]])), 10)

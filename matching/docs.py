@@ -88,21 +88,16 @@ def engineer_centers(session: Session, ids: list[int]) -> dict[int, list[Center]
     return out
 
 
-def load_engineers(session: Session, ids: list[int] | None = None) -> list[tuple[Engineer, list[Center]]]:
-    """Engineers (all, or the given ids) with their active centers."""
-    if ids is None:
-        rows = list(session.exec(select(Engineer).order_by(Engineer.id)).all())
-    else:
-        rows = []
-        for chunk in range(0, len(ids), 900):
-            rows += session.exec(select(Engineer).where(id_in(session, Engineer.id, ids[chunk:chunk + 900]))).all()
+def load_engineers(session: Session, ids: list[int]) -> list[tuple[Engineer, list[Center]]]:
+    """The given engineers with their active centers."""
+    rows = []
+    for chunk in range(0, len(ids), 900):
+        rows += session.exec(select(Engineer).where(id_in(session, Engineer.id, ids[chunk:chunk + 900]))).all()
     centers = engineer_centers(session, [e.id for e in rows])
     return [(e, centers.get(e.id, [])) for e in rows]
 
 
-def load_challenges(session: Session, ids: list[int] | None = None) -> list[Challenge]:
-    if ids is None:
-        return list(session.exec(select(Challenge).order_by(Challenge.id)).all())
+def load_challenges(session: Session, ids: list[int]) -> list[Challenge]:
     rows = []
     for chunk in range(0, len(ids), 900):
         rows += session.exec(select(Challenge).where(id_in(session, Challenge.id, ids[chunk:chunk + 900]))).all()

@@ -164,7 +164,7 @@ def evaluate_store(session: Session, store, challenges: list[dict], qrels: dict[
     if channel == "bm25":  # plain BM25 over jieba words: no bigrams, no synonyms, no other channel
         rows = session.exec(__import__("sqlmodel").select(Engineer)).all()
         baseline = Bm25()
-        baseline.build([e.id for e in rows], [words(engineer_text(e)) for e in rows])
+        baseline.build((e.id, words(engineer_text(e))) for e in rows)
     chosen = select_split(challenges, split)
     totals: dict[str, float] = defaultdict(float)
     details = []

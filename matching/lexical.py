@@ -10,6 +10,7 @@ compaction. Scoring a query touches only the query's columns.
 from __future__ import annotations
 
 import math
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
@@ -33,27 +34,32 @@ class Bm25:
         self.overlay: dict[int, dict[int, float]] = {}
 
     # ------------------------------------------------------------ building
-    def build(self, ids: Sequence[int], docs: Sequence[Sequence[str]]) -> None:
+    def build(self, items: Iterable[tuple[int, Sequence[str]]]) -> None:
+        """Index (object id, tokens) pairs; `items` may be a generator (streamed, so 100k
+        profiles never sit in memory as token lists: only compact term-id arrays do)."""
         vocab: dict[str, int] = {}
-        rows, cols, vals = [], [], []
-        lengths = np.zeros(len(docs), dtype=np.float32)
-        for r, doc in enumerate(docs):
+        rows, cols, vals = array("i"), array("i"), array("f")
+        lengths = array("f")
+        ids = array("q")
+        for r, (object_id, doc) in enumerate(items):
+            ids.append(object_id)
             counts = Counter(doc)
-            lengths[r] = len(doc)
+            lengths.append(len(doc))
             for term, tf in counts.items():
-                c = vocab.setdefault(term, len(vocab))
                 rows.append(r)
-                cols.append(c)
+                cols.append(vocab.setdefault(term, len(vocab)))
                 vals.append(tf)
-        n = len(docs)
-        tf = sparse.csr_matrix((np.asarray(vals, dtype=np.float32), (rows, cols)), shape=(n, len(vocab)))
-        df = np.bincount(np.asarray(cols, dtype=np.int64), minlength=len(vocab)).astype(np.float32)
+        n = len(lengths)
+        row_a = np.frombuffer(rows, dtype=np.int32)
+        col_a = np.frombuffer(cols, dtype=np.int32)
+        tf_a = np.frombuffer(vals, dtype=np.float32)
+        len_a = np.frombuffer(lengths, dtype=np.float32)
+        df = np.bincount(col_a, minlength=len(vocab)).astype(np.float32)
         self.idf = np.log1p((n - df + 0.5) / (df + 0.5)).astype(np.float32)
-        self.avg_len = float(lengths.mean()) if n else 1.0
-        norm = K1 * (1 - B + B * lengths / max(self.avg_len, 1e-6))
-        tf = tf.tocoo()
-        weights = tf.data * (K1 + 1) / (tf.data + norm[tf.row]) * self.idf[tf.col]
-        self.matrix = sparse.csc_matrix((weights.astype(np.float32), (tf.row, tf.col)), shape=(n, len(vocab)))
+        self.avg_len = float(len_a.mean()) if n else 1.0
+        norm = K1 * (1 - B + B * len_a / max(self.avg_len, 1e-6))
+        weights = tf_a * (K1 + 1) / (tf_a + norm[row_a]) * self.idf[col_a]
+        self.matrix = sparse.csc_matrix((weights.astype(np.float32), (row_a, col_a)), shape=(n, len(vocab)))
         self.vocab = vocab
         self.ids = np.asarray(ids, dtype=np.int64)
         self.row_of = {int(i): r for r, i in enumerate(self.ids)}

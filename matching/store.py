@@ -71,10 +71,19 @@ class Store:
         return Engineer if self.kind == "engineers" else Challenge
 
     # ------------------------------------------------------------ objects to index entries
-    def _entries(self, session: Session, ids: list[int] | None) -> list[tuple[docmod.Doc, str]]:
+    def _entries(self, session: Session, ids: list[int]) -> list[tuple[docmod.Doc, str]]:
         if self.kind == "engineers":
             return [(docmod.engineer_doc(e, cs), docmod.engineer_text(e)) for e, cs in docmod.load_engineers(session, ids)]
         return [(docmod.challenge_doc(c), docmod.challenge_text(c)) for c in docmod.load_challenges(session, ids)]
+
+    def _iter_entries(self, session: Session, chunk: int = 2000):
+        """Every object's entry, read a chunk of rows at a time (the rows are dropped after each)."""
+        ids = list(session.exec(select(self.table.id).order_by(self.table.id)).all())
+        for start in range(0, len(ids), chunk):
+            yield from self._entries(session, ids[start:start + chunk])
+
+    def _count(self, session: Session) -> int:
+        return session.exec(select(func.count()).select_from(self.table)).one()
 
     def _index_skills(self, doc: docmod.Doc, add: bool = True) -> None:
         for s in doc.skills:
@@ -131,20 +140,33 @@ class Store:
         """Everything in memory from the database; the stamp and the files are the caller's business."""
         with self.lock:
             watermark = session.exec(select(func.max(IndexDirty.id)).where(IndexDirty.index_name == self.kind)).one() or 0
-            entries = self._entries(session, None)
-            self.docs = {d.id: d for d, _ in entries}
-            self.skill_index = {}
-            for d in self.docs.values():
-                self._index_skills(d)
-            self.bm25 = Bm25()
-            self.bm25.build([d.id for d, _ in entries], [tokens(t) for _, t in entries])
             encoder = self.encoder
-            self.vectors = VectorIndex(encoder.dim, expected=len(entries))
-            for start in range(0, len(entries) if dense else 0, ENCODE_BATCH):
-                part = entries[start:start + ENCODE_BATCH]
-                self.vectors.add(np.asarray([d.id for d, _ in part]), encoder.encode([t for _, t in part]))
+            self.docs = {}
+            self.skill_index = {}
+            total = self._count(session)
+            self.vectors = VectorIndex(encoder.dim, expected=total)
+            pending: list[tuple[int, str]] = []
+
+            def encode_pending() -> None:
+                self.vectors.add(np.asarray([i for i, _ in pending]), encoder.encode([t for _, t in pending]))
+                pending.clear()
                 if progress:
-                    progress(min(start + ENCODE_BATCH, len(entries)), len(entries))
+                    progress(len(self.vectors), total)
+
+            def stream():
+                for doc, text in self._iter_entries(session):
+                    self.docs[doc.id] = doc
+                    self._index_skills(doc)
+                    if dense and encoder.dim:
+                        pending.append((doc.id, text))
+                        if len(pending) >= ENCODE_BATCH:
+                            encode_pending()
+                    yield doc.id, tokens(text)
+
+            self.bm25 = Bm25()
+            self.bm25.build(stream())
+            if pending:
+                encode_pending()
             self.watermark = int(watermark)
             self.max_object_id = max(self.docs, default=0)
             self.builds += 1
