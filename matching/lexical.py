@@ -102,54 +102,47 @@ class Bm25:
         # repeated query terms saturate instead of counting linearly
         return {c: 1.0 + math.log(w) if w > 1 else w for c, w in q.items()}
 
-    def scores(self, query: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
-        """(object ids, scores) for every live document with a non-zero score."""
+    def score_all(self, query: Iterable[str]) -> Scores:
+        """Every document's score for a query, from one product over the query's columns."""
         q = self.query_vector(query)
-        out_ids, out_scores = [], []
+        rows = np.zeros(self.matrix.shape[0], dtype=np.float32)
         if q and self.matrix.shape[0]:
             cols = np.fromiter(q.keys(), dtype=np.int64)
             w = np.fromiter(q.values(), dtype=np.float32)
-            s = np.asarray(self.matrix[:, cols] @ w).ravel()
-            s[~self.alive] = 0.0
-            nz = np.flatnonzero(s)
-            out_ids.append(self.ids[nz])
-            out_scores.append(s[nz])
-        if q and self.overlay:
-            ov_ids = [i for i, d in self.overlay.items()]
-            ov = [sum(d.get(c, 0.0) * w for c, w in q.items()) for d in self.overlay.values()]
-            out_ids.append(np.asarray(ov_ids, dtype=np.int64))
-            out_scores.append(np.asarray(ov, dtype=np.float32))
-        if not out_ids:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        return np.concatenate(out_ids), np.concatenate(out_scores)
+            rows = np.asarray(self.matrix[:, cols] @ w, dtype=np.float32).ravel()
+            rows[~self.alive] = 0.0
+        overlay = {i: sum(d.get(c, 0.0) * w for c, w in q.items()) for i, d in self.overlay.items()} if q else {}
+        return Scores(self, rows, overlay)
 
     def top(self, query: Iterable[str], k: int) -> dict[int, float]:
-        ids, s = self.scores(query)
+        return self.score_all(query).top(k)
+
+    def score_ids(self, query: Iterable[str], object_ids: Iterable[int]) -> dict[int, float]:
+        """Scores of the given documents only (candidates from other channels)."""
+        return self.score_all(query).of(object_ids)
+
+
+class Scores:
+    """One query's BM25 scores over a snapshot and its overlay."""
+
+    def __init__(self, index: Bm25, rows: np.ndarray, overlay: dict[int, float]) -> None:
+        self.index, self.rows, self.overlay = index, rows, overlay
+
+    def top(self, k: int) -> dict[int, float]:
+        """The k best documents with a positive score."""
+        nz = np.flatnonzero(self.rows)
+        ids = np.concatenate([self.index.ids[nz], np.fromiter(self.overlay.keys(), dtype=np.int64)])
+        s = np.concatenate([self.rows[nz], np.fromiter(self.overlay.values(), dtype=np.float32)])
         if len(s) > k:
             keep = np.argpartition(-s, k)[:k]
             ids, s = ids[keep], s[keep]
         return {int(i): float(v) for i, v in zip(ids, s) if v > 0}
 
-    def score_ids(self, query: Iterable[str], object_ids: Iterable[int]) -> dict[int, float]:
-        """Scores of the given documents only (candidates from other channels)."""
-        q = self.query_vector(query)
+    def of(self, object_ids: Iterable[int]) -> dict[int, float]:
         out: dict[int, float] = {}
-        if not q:
-            return out
-        cols = np.fromiter(q.keys(), dtype=np.int64)
-        w = np.fromiter(q.values(), dtype=np.float32)
-        rows, row_ids = [], []
         for i in object_ids:
             if i in self.overlay:
-                d = self.overlay[i]
-                out[i] = sum(d.get(c, 0.0) * qw for c, qw in q.items())
-            else:
-                r = self.row_of.get(i)
-                if r is not None and self.alive[r]:
-                    rows.append(r)
-                    row_ids.append(i)
-        if rows and self.matrix.shape[0]:
-            sub = self.matrix[:, cols].tocsr()[rows]
-            for i, v in zip(row_ids, np.asarray(sub @ w).ravel()):
-                out[i] = float(v)
+                out[i] = float(self.overlay[i])
+            elif (r := self.index.row_of.get(i)) is not None and self.index.alive[r]:
+                out[i] = float(self.rows[r])
         return out

@@ -155,7 +155,8 @@ def engineer_channels(session: Session, store: Store, challenge: Challenge, *, w
     if qvec is not None:
         dense = store.vectors.search(qvec, pool)
         candidates |= dense.keys()
-    lexical = store.bm25.top(qtokens, pool) if weights.lexical or not candidates else {}
+    bm25 = store.bm25.score_all(qtokens)
+    lexical = bm25.top(pool) if weights.lexical or not candidates else {}
     candidates |= lexical.keys()
     for s in qdoc.skills:
         bucket = store.skill_index.get(s, set())
@@ -169,9 +170,7 @@ def engineer_channels(session: Session, store: Store, challenge: Challenge, *, w
     ids = sorted(candidates)
     if qvec is not None:
         dense.update(store.vectors.similarities(qvec, [i for i in ids if i not in dense]))
-    missing = [i for i in ids if i not in lexical]
-    if missing:
-        lexical.update(store.bm25.score_ids(qtokens, missing))
+    lexical.update(bm25.of([i for i in ids if i not in lexical]))
     parts: dict[int, tuple[float, ...]] = {}
     matched: dict[int, list[str]] = {}
     for i in ids:

@@ -189,7 +189,8 @@ class Store:
             todo = [i for i in sorted(self.docs) if i not in self.vectors.present][:limit]
             if not todo:
                 return 0
-            entries = self._entries(session, todo)
+            # similar lengths share a batch: the encoder pads each batch to its longest text
+            entries = sorted(self._entries(session, todo), key=lambda entry: len(entry[1]))
             for start in range(0, len(entries), ENCODE_BATCH):
                 part = entries[start:start + ENCODE_BATCH]
                 self.vectors.add(np.asarray([d.id for d, _ in part]), self.encoder.encode([t for _, t in part]))
