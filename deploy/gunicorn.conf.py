@@ -16,13 +16,18 @@ accesslog = "-"
 
 
 def post_worker_init(worker):
-    """Before a worker serves: load the matching indexes and the encoder, compile the templates."""
+    """Before a worker serves: load the matching indexes and the encoder, compile the templates.
+    A failure (the database still starting, say) is logged and the worker serves anyway: the
+    first match then loads what it needs."""
     from core.db import session_scope
     from core.templating import environment
     from matching.service import warm_up
 
-    with session_scope() as session:
-        warm_up(session)
     env = environment()
     for name in env.list_templates(extensions=["html"]):
         env.get_template(name)
+    try:
+        with session_scope() as session:
+            warm_up(session)
+    except Exception:  # noqa: BLE001 - never keep a worker from serving
+        worker.log.warning("matching warm-up failed; the first match request will load the index", exc_info=True)
