@@ -77,10 +77,6 @@ def word_set(text: str) -> frozenset[str]:
     return frozenset(words(text))
 
 
-def bigrams(text: str) -> list[str]:
-    return _bigrams(clip(text))
-
-
 def tokens(text: str) -> list[str]:
     """The lexical bag: words and, prefixed with '#', character bigrams."""
     clipped = clip(text)

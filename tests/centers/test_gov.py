@@ -53,6 +53,14 @@ def test_talent_map_highlights_gaps(client, session):
     assert page.status_code == 200 and "缺口 2" in page.text
 
 
+def passed_review(session, center, province):
+    """A 2026 application the city recommended and the province passed (before the public notice)."""
+    application = recognition.submit(session, center=center, year=2026, plan="建设方案：共性技术平台与工程师库", by=province)
+    recognition.city_review(session, application=application, recommend=True, opinion="推荐", by=province)
+    recognition.province_review(session, application=application, passed=True, comment="", by=province)
+    return application
+
+
 class TestRecognition:
     def test_full_workflow_through_the_pages(self, client, session):
         center = make_center(session, city="娄底市")
@@ -92,9 +100,7 @@ class TestRecognition:
     def test_objection_blocks_recognition(self, session):
         center = make_center(session)
         province = make_user(session, role="province")
-        application = recognition.submit(session, center=center, year=2026, plan="建设方案：共性技术平台与工程师库", by=province)
-        recognition.city_review(session, application=application, recommend=True, opinion="推荐", by=province)
-        recognition.province_review(session, application=application, passed=True, comment="", by=province)
+        application = passed_review(session, center, province)
         recognition.start_notice(session, application=application, start=date(2026, 6, 8), by=province)
         recognition.object_to(session, application=application, comment="材料不实", by=province)
         with pytest.raises(Conflict, match="异议"):
@@ -168,9 +174,7 @@ def test_province_records_a_veto_event(client, session):
 def test_province_assigns_an_expert_who_then_sees_the_application(client, session):
     center = make_center(session)
     province = make_user(session, role="province")
-    application = recognition.submit(session, center=center, year=2026, plan="建设方案：共性技术平台与工程师库", by=province)
-    recognition.city_review(session, application=application, recommend=True, opinion="推荐", by=province)
-    recognition.province_review(session, application=application, passed=True, comment="", by=province)
+    application = passed_review(session, center, province)
     expert = make_user(session, role="expert")
     _login(client, province)
     token = _token(client)
