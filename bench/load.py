@@ -9,8 +9,10 @@ Three phases, each --seconds long, with the same N users:
 - users: the same mix, each user pausing between clicks (exponential think time,
   mean --think seconds, as a person reads a page): the latencies people see.
 Prints req/s and p50/p95/p99 per endpoint and phase, server errors (5xx),
-client timeouts and refusals (4xx other than 409). Bounded in count and time;
-refuses any host but loopback.
+client timeouts, refusals (4xx other than 409) and the share of replies served
+from the anonymous page cache (web/page_cache.py: the hall and challenge pages
+are requested without signing in). Bounded in count and time; refuses any host
+but loopback. --phases runs a subset.
 """
 
 from __future__ import annotations
@@ -43,9 +45,12 @@ class Stats:
         self.errors: dict[str, int] = defaultdict(int)
         self.server_errors = 0
         self.client_timeouts = 0
+        self.page_cache_hits: dict[str, int] = defaultdict(int)
 
-    def add(self, name: str, seconds: float, status: int) -> None:
+    def add(self, name: str, seconds: float, status: int, page_cache: str | None = None) -> None:
         self.latency[name].append(seconds * 1000)
+        if page_cache == "hit":
+            self.page_cache_hits[name] += 1
         if status == CLIENT_FAILURE:
             self.client_timeouts += 1
         elif status >= 500:
@@ -65,12 +70,14 @@ async def user_loop(client, stats, stop_at, pick, rng, max_requests, think):
     while time.monotonic() < stop_at and sent < max_requests:
         name, call = pick(rng)
         started = time.perf_counter()
+        page_cache = None
         try:
             reply = await call
             status = reply.status_code
+            page_cache = reply.headers.get("x-page-cache")
         except httpx.HTTPError:
             status = CLIENT_FAILURE
-        stats.add(name, time.perf_counter() - started, status)
+        stats.add(name, time.perf_counter() - started, status, page_cache)
         sent += 1
         if think:
             await asyncio.sleep(min(rng.expovariate(1 / think), stop_at - time.monotonic(), 10 * think))
@@ -123,6 +130,8 @@ async def run(args) -> dict:
         phases = {}
         for phase, pick, think in (("floor", hello(client), 0.0), ("capacity", product, 0.0),
                                    ("users", product, args.think)):
+            if phase not in args.phases:
+                continue
             stats = Stats()
             started = time.monotonic()
             stop_at = started + args.seconds
@@ -144,6 +153,7 @@ def report(phases) -> dict:
                 "requests": len(values), "req_per_s": round(len(values) / elapsed, 1),
                 "p50_ms": round(statistics.median(values), 1), "p95_ms": round(percentile(values, 95), 1),
                 "p99_ms": round(percentile(values, 99), 1), "refusals": stats.errors.get(name, 0),
+                "page_cache_hits": round(stats.page_cache_hits.get(name, 0) / len(values), 3),
             }
         total = sum(len(v) for v in stats.latency.values())
         rows["total"] = {"requests": total, "req_per_s": round(total / elapsed, 1),
@@ -172,14 +182,16 @@ def main() -> None:
     parser.add_argument("--password", default="demo2026")
     parser.add_argument("--center", default="1")
     parser.add_argument("--think", type=float, default=1.0, help="mean pause between a user's clicks (users phase)")
+    parser.add_argument("--phases", type=lambda value: value.split(","), default=["floor", "capacity", "users"],
+                        help="comma-separated subset of floor,capacity,users")
     args = parser.parse_args()
     result = report(asyncio.run(run(args)))
-    print(f"{'phase':<9} {'endpoint':<15} {'req/s':>8} {'p50':>8} {'p95':>8} {'p99':>8} {'refused':>7}")
+    print(f"{'phase':<9} {'endpoint':<15} {'req/s':>8} {'p50':>8} {'p95':>8} {'p99':>8} {'refused':>7} {'cached':>7}")
     for phase in ("floor", "capacity", "users"):
         for name, row in result.get(phase, {}).items():
             if "p50_ms" in row:
                 print(f"{phase:<9} {name:<15} {row['req_per_s']:>8} {row['p50_ms']:>8} {row['p95_ms']:>8} "
-                      f"{row['p99_ms']:>8} {row['refusals']:>7}")
+                      f"{row['p99_ms']:>8} {row['refusals']:>7} {row['page_cache_hits']:>7.0%}")
         total = result.get(phase, {}).get("total")
         if total:
             print(f"{phase:<9} {'(total)':<15} {total['req_per_s']:>8}   5xx: {total['server_errors']}  "

@@ -13,10 +13,14 @@ SESSION_KEY = "csrf"
 FORM_FIELD = "csrf_token"
 HEADER = "x-csrf-token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
+# A page rendered once for every anonymous visitor (web.page_cache) carries this in place of the
+# token; each reply swaps in the visitor's own. Random per process, so no page can forge it.
+PLACEHOLDER = "xc-csrf-" + secrets.token_hex(12)
+SHARED_RENDER = "xiechuang.shared_render"  # request.state flag set by the page cache
 
 
-def csrf_token(request: Request) -> str:
-    session = request.scope.get("session")
+def session_token(session: dict | None) -> str:
+    """The session's token, created on first use ("" when the app runs without sessions)."""
     if session is None:
         return ""
     token = session.get(SESSION_KEY)
@@ -24,6 +28,12 @@ def csrf_token(request: Request) -> str:
         token = secrets.token_urlsafe(32)
         session[SESSION_KEY] = token
     return token
+
+
+def csrf_token(request: Request) -> str:
+    if request.scope.get("state", {}).get(SHARED_RENDER):
+        return PLACEHOLDER
+    return session_token(request.scope.get("session"))
 
 
 async def verify_csrf(request: Request) -> None:

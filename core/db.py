@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
+from anyio import CancelScope
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel, create_engine
@@ -68,21 +70,41 @@ def get_engine() -> Engine:
     return build_engine(settings.database_url, echo=settings.log_sql)
 
 
-def get_session(request: Request) -> Iterator[Session]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """Yield a session that commits on success and rolls back on error.
 
     Requests that may write (POST, PUT, PATCH, DELETE) start their transaction
-    as a writer, which on SQLite means BEGIN IMMEDIATE.
+    as a writer, which on SQLite means BEGIN IMMEDIATE. An async generator: opening
+    a session does no I/O, so a read request reaches its route without a trip
+    through the thread pool; the commit, which does I/O, still goes there.
     """
-    with Session(get_engine(), expire_on_commit=False) as session:
+    session = Session(get_engine(), expire_on_commit=False)
+    try:
         if request.method not in SAFE_METHODS:
-            session.connection(execution_options={WRITE_OPTION: True})
-        try:
-            yield session
-            session.commit()
-        except Exception:
-            session.rollback()
-            raise
+            await run_in_threadpool(session.connection, execution_options={WRITE_OPTION: True})
+        yield session
+        if session.in_transaction():
+            await run_in_threadpool(_commit_and_close, session)
+    except BaseException:
+        with CancelScope(shield=True):
+            await run_in_threadpool(_rollback_and_close, session)
+        raise
+    finally:
+        session.close()  # no I/O left: the transaction has ended either way
+
+
+def _commit_and_close(session: Session) -> None:
+    try:
+        session.commit()
+    finally:
+        session.close()
+
+
+def _rollback_and_close(session: Session) -> None:
+    try:
+        session.rollback()
+    finally:
+        session.close()
 
 
 # scope="function": commit before the response is sent, so the page a POST

@@ -16,6 +16,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from core.clock import to_china
 from core.csrf import csrf_token
+from core.settings import get_settings
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "web" / "templates"
 _context_hooks: list = []
@@ -56,6 +57,8 @@ def environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # outside development templates do not change under a running process: skip the stat per render
+        auto_reload=get_settings().mode == "development",
     )
     env.filters["yuan"] = yuan
     env.filters["wan"] = lambda v: yuan(v, wan=True)

@@ -8,18 +8,17 @@ cannot use a trigram index and fall back to LIKE on the same text.
 from __future__ import annotations
 
 import math
-import threading
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from cachetools import TTLCache
 from sqlalchemy import ColumnElement, and_, bindparam, func, or_, text
 from sqlmodel import Session, col, select
 
 from centers.models import Center, PoolMembership
+from core.recent import Recent
 from marketplace.models import Challenge, ChallengeKind, ChallengeStatus, Engineer
 
 PER_PAGE = 10
@@ -164,16 +163,14 @@ def search_challenges(session: Session, query: HallQuery) -> Page:
 
 
 FIELD_OPTIONS_TTL = 60  # seconds; a new field appears in the hall's filter within a minute
-_field_options: TTLCache = TTLCache(maxsize=16, ttl=FIELD_OPTIONS_TTL)
-_field_options_lock = threading.Lock()
+_field_options = Recent(lambda: FIELD_OPTIONS_TTL, maxsize=16)
 
 
 def hall_field_options(session: Session, limit: int = 500) -> list[str]:
     """Fields named by recent published challenges, for the filter select (read at most once a minute)."""
     key = (str(session.get_bind().engine.url), limit)
-    with _field_options_lock:
-        if (cached := _field_options.get(key)) is not None:
-            return cached
+    if (cached := _field_options.get(key)) is not None:
+        return cached
     rows = session.exec(
         select(Challenge.fields).where(Challenge.status != ChallengeStatus.draft)
         .order_by(col(Challenge.id).desc()).limit(limit)
@@ -183,8 +180,7 @@ def hall_field_options(session: Session, limit: int = 500) -> list[str]:
         for name in fields or []:
             seen.setdefault(str(name), None)
     options = sorted(seen)
-    with _field_options_lock:
-        _field_options[key] = options
+    _field_options.put(key, options)
     return options
 
 

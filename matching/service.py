@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import copy
+
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 from core.errors import Invalid, NotFound
+from core.recent import Recent
+from core.settings import get_settings
 from core.sql import id_in
 from marketplace.models import Challenge, Engineer
 from matching import docs as docmod
@@ -19,6 +23,7 @@ from matching.text import has_content
 MAX_TOP = 100
 EMPTY_TEXT = "需求描述为空或无有效文字，无法匹配"
 NO_CANDIDATES = "暂无匹配的工程师"
+_recent_matches = Recent(lambda: get_settings().match_cache_seconds, maxsize=2048)
 
 
 def check_top(top: int) -> int:
@@ -54,7 +59,24 @@ def _with_engineer_reasons(session, store, challenge, ranked: list[Ranked]) -> l
 
 
 def match_challenge(session: Session, *, challenge: Challenge, top: int = 10) -> dict:
-    """The CONTRACT body: {"challenge": ref, "matches": [{"engineer", "score", "reasons"}]}."""
+    """The CONTRACT body: {"challenge": ref, "matches": [{"engineer", "score", "reasons"}]}.
+
+    A body computed for the same challenge content, the same state of the engineer index and the
+    same `top` is served again for match_cache_seconds: the track records and loads it read may be
+    that old. (Content, not updated_at: two edits within one second share a timestamp.)"""
+    if not _recent_matches.enabled:
+        return _match_challenge(session, challenge=challenge, top=top)
+    store = get_store(session, "engineers")
+    key = (str(session.get_bind().engine.url), id(store), store.token, store.version, store.watermark,
+           store.max_object_id, challenge.id, challenge.model_dump_json(), top)
+    body = _recent_matches.get(key)
+    if body is None:
+        body = _match_challenge(session, challenge=challenge, top=top)
+        _recent_matches.put(key, body)
+    return copy.deepcopy(body)
+
+
+def _match_challenge(session: Session, *, challenge: Challenge, top: int) -> dict:
     ranked = rank_engineers(session, challenge=challenge, top=top)
     refs = _refs(session, Engineer, [i for i, _, _ in ranked])
     body: dict = {"challenge": ref(challenge),

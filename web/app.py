@@ -23,6 +23,7 @@ from core.errors import AppError
 from core.settings import get_settings
 from core.templating import add_context_hook, render
 from web.nav import nav_context
+from web.page_cache import AnonymousPageCache
 
 log = logging.getLogger("xiechuang")
 STATIC = Path(__file__).parent / "static"
@@ -182,6 +183,7 @@ def create_app() -> FastAPI:
     settings = get_settings()
     app = FastAPI(title="协创 Xiechuang API", version="0.1.0", lifespan=lifespan,
                   description="工程师协同创新中心协作平台 JSON API")
+    app.add_middleware(AnonymousPageCache)  # inside the session middleware: it reads the session
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.resolved_secret(),

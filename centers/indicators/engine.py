@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import copy
-import threading
 from collections import defaultdict
 from decimal import Decimal
 
-from cachetools import TTLCache
 from sqlalchemy import func
 from sqlmodel import Session, select
 
@@ -20,6 +18,7 @@ from centers.indicators.scope import build_scope
 from centers.models import Center, ExpertScore
 from core.clock import today
 from core.errors import Invalid
+from core.recent import Recent
 from core.settings import get_settings
 from marketplace.models import Event
 
@@ -41,8 +40,7 @@ def expert_means(session: Session, center_id: int, year: int) -> dict[str, tuple
     return {line_id: (round(float(sum(values) / len(values)), 2), len(values)) for line_id, values in scores.items()}
 
 
-_lines_cache: TTLCache | None = None
-_lines_lock = threading.Lock()
+_recent_lines = Recent(lambda: get_settings().indicator_cache_seconds, maxsize=512)
 
 
 def _log_mark(session: Session) -> tuple[int, int]:
@@ -57,20 +55,14 @@ def compute_lines(session: Session, center: Center, year: int) -> tuple[dict[str
     """Every line's figures and evidence, and the veto. Everything a line counts is written to the
     collaboration log as it happens, so a table computed at one position of the log is reused
     (copied) until the log moves, the day changes or indicator_cache_seconds pass."""
-    global _lines_cache
-    seconds = get_settings().indicator_cache_seconds
-    if seconds <= 0:
+    if not _recent_lines.enabled:
         return _compute_lines(session, center, year)
     key = (str(session.get_bind().engine.url), year, today(), _log_mark(session),
            tuple(sorted(center.model_dump().items(), key=lambda kv: kv[0])))
-    with _lines_lock:
-        if _lines_cache is None or _lines_cache.ttl != seconds:
-            _lines_cache = TTLCache(maxsize=512, ttl=seconds)
-        hit = _lines_cache.get(key)
+    hit = _recent_lines.get(key)
     if hit is None:
         hit = _compute_lines(session, center, year)
-        with _lines_lock:
-            _lines_cache[key] = hit
+        _recent_lines.put(key, hit)
     return copy.deepcopy(hit)
 
 

@@ -144,3 +144,42 @@ def test_reverse_feed_lists_open_challenges_and_hides_invite_only_details(sessio
     assert set(got) == {public.id, secret.id}
     assert got[secret.id]["reasons"] == ["邀约制榜单：签署保密协议后可查看详情"]
     assert not any("液压" in r or "多路阀" in r for r in got[secret.id]["reasons"])
+
+
+class TestRecentMatches:
+    """With match_cache_seconds on, a repeated request reuses the list, but never across an edit of the
+    challenge or a change in the engineer index."""
+
+    @pytest.fixture(autouse=True)
+    def cached(self, monkeypatch):
+        from core.settings import get_settings
+
+        monkeypatch.setattr(get_settings(), "match_cache_seconds", 60)
+
+    def test_repeat_reuses_and_callers_cannot_spoil_it(self, session, pool):
+        ch = _challenge(session, title="挖掘机主阀内泄", description="主控阀内泄量超标。", skills=["液压"])
+        first = service.match_challenge(session, challenge=ch, top=3)
+        first["matches"].clear()
+        again = service.match_challenge(session, challenge=ch, top=3)
+        assert again["matches"][0]["engineer"] == "M-HYD"
+        assert service.match_challenge(session, challenge=ch, top=1)["matches"][0]["engineer"] == "M-HYD"
+
+    def test_a_new_engineer_and_an_edit_are_seen_at_once(self, session, pool):
+        from marketplace.challenges import update_challenge
+        from marketplace.schemas import ChallengeUpdate
+        from tests.factories import make_user
+
+        ch = _challenge(session, title="储能电站电池SOC误差大", description="荷电状态估算误差超过5%。", skills=["BMS"],
+                        fields=["先进储能材料"])
+        assert service.match_challenge(session, challenge=ch, top=3)["matches"][0]["engineer"] == "M-BMS"
+        add_engineer(session, ext="M-SOC", name="吴估算", skills=["电池管理系统", "SOC估算", "卡尔曼滤波"],
+                     bio="储能电池荷电状态估算误差控制在2%以内，扩展卡尔曼滤波与电池管理系统均衡策略。",
+                     fields=["先进储能材料"])
+        engineers = [m["engineer"] for m in service.match_challenge(session, challenge=ch, top=3)["matches"]]
+        assert "M-SOC" in engineers
+        # two edits within one second share an updated_at: the list must still follow the text
+        update_challenge(session, challenge=ch, by=make_user(session, role="sme"),
+                         data=ChallengeUpdate(title="泵车臂架开裂", description="臂架焊缝开裂，需要有限元分析与结构优化。",
+                                              skills=["有限元分析"], fields=["工程机械"]))
+        session.flush()
+        assert service.match_challenge(session, challenge=ch, top=3)["matches"][0]["engineer"] == "M-CAE"
