@@ -39,7 +39,8 @@ def optional_user(request: Request, session: SessionDep) -> User | None:
     return user
 
 
-def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
+async def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
+    """No I/O: async, so FastAPI calls it without a trip through the thread pool."""
     return require_user(user)
 
 

@@ -41,7 +41,7 @@ def consultation_or_404(consultation_id: IdPath, session: SessionDep, user: Curr
 ConsultationDep = Annotated[Challenge, Depends(consultation_or_404)]
 
 
-def asker(user: CurrentUser) -> User:
+async def asker(user: CurrentUser) -> User:
     policy.require(policy.can_post_challenge(user) and user.organisation_id is not None, "只有企业用户可以发起在线问诊")
     return user
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session as SASession
 from sqlmodel import Session
@@ -73,17 +74,25 @@ def _collect_events(session, _flush_context) -> None:
 sa_event.listen(SASession, "after_flush", _collect_events)
 
 
-def notify_new_events(session: SessionDep) -> Iterator[None]:
+async def notify_new_events(session: SessionDep) -> AsyncIterator[None]:
     """Route dependency: every event the request appended is sent to the inbox of whoever it concerns,
-    in the same transaction (nothing is sent when the request fails)."""
+    in the same transaction (nothing is sent when the request fails). A request that appended no
+    event (most reads) costs nothing: the database work runs, in the thread pool, only when there is some."""
     bucket: list[Event] = []
     session.info["event_bucket"] = bucket
     try:
         yield
-    except Exception:
+    finally:
         session.info.pop("event_bucket", None)
-        raise
-    session.info.pop("event_bucket", None)
-    session.flush()
+    if bucket or any(isinstance(obj, Event) for obj in session.new):
+        await run_in_threadpool(_send_to_inboxes, session, bucket)
+
+
+def _send_to_inboxes(session: Session, bucket: list[Event]) -> None:
+    session.info["event_bucket"] = bucket  # the flush below adds the events not yet flushed
+    try:
+        session.flush()
+    finally:
+        session.info.pop("event_bucket", None)
     for event in sorted(bucket, key=lambda e: e.id):
         notify_for_event(session, event)

@@ -196,7 +196,7 @@ def _challenge_form_context(session: Session, form: page_forms.FormResult) -> di
     }
 
 
-def poster(user: OptionalUser) -> User:
+async def poster(user: OptionalUser) -> User:
     user = policy.require_user(user)
     policy.require(policy.can_post_challenge(user), "只有企业用户可以发布榜单")
     return user
@@ -250,7 +250,7 @@ def bids_context(session: Session, user: User, challenge: Challenge, **extra) ->
     }
 
 
-def bid_manager(challenge: ChallengeDep, user: OptionalUser) -> User:
+async def bid_manager(challenge: ChallengeDep, user: OptionalUser) -> User:
     user = policy.require_user(user)
     if not (policy.can_manage_bids(user, challenge) or policy.hosts_challenge(user, challenge)):
         raise NotFound("榜单不存在或无权查看揭榜申请")

@@ -44,12 +44,12 @@ ACTIVE_COLLAB = ("in_progress", "delivered", "disputed")
 
 # ---------------------------------------------------------------- loaders
 
-def firm_user(user: CurrentUser) -> User:
+async def firm_user(user: CurrentUser) -> User:
     policy.require(policy.is_role(user, "sme") and user.organisation_id is not None, "企业工作台仅对企业用户开放")
     return user
 
 
-def engineer_user(user: CurrentUser) -> User:
+async def engineer_user(user: CurrentUser) -> User:
     policy.require(policy.can_bid(user), "工程师工作台仅对共享工程师开放")
     return user
 

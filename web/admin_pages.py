@@ -27,7 +27,7 @@ ACTION_LABELS = {"user.created": "创建账号", "user.deactivated": "停用账�
 ROLE_OPTIONS = [(role.value, label) for role, label in ROLE_LABELS.items()]
 
 
-def admin_user(user: CurrentUser) -> User:
+async def admin_user(user: CurrentUser) -> User:
     policy.require(policy.can_administer(user), "仅平台管理员可访问")
     return user
 
