@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     session_max_age: int = 7 * 24 * 3600
     # how long a computed indicator table may be reused while the collaboration log has not moved (0: never)
     indicator_cache_seconds: int = 120
+    # ...and a table computed this recently is reused even if the log has moved since (0: never)
+    indicator_lag_seconds: float = 5.0
     # how long a challenge's ranked engineers may be served again while the challenge and index are unchanged
     match_cache_seconds: float = 30.0
     # how long a public page rendered for anonymous visitors may be served again (0: never); web.page_cache

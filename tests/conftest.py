@@ -19,6 +19,7 @@ os.environ["XIECHUANG_DATABASE_URL"] = TEST_URL
 os.environ["XIECHUANG_MODE"] = "test"
 # per-test rollbacks let SQLite reuse log ids, so a cached table could outlive its data; one test turns it on
 os.environ["XIECHUANG_INDICATOR_CACHE_SECONDS"] = "0"
+os.environ["XIECHUANG_INDICATOR_LAG_SECONDS"] = "0"
 os.environ["XIECHUANG_ANONYMOUS_PAGE_CACHE_SECONDS"] = "0"  # likewise for pages; tests/web/test_page_cache.py
 os.environ["XIECHUANG_MATCH_CACHE_SECONDS"] = "0"  # and match lists; tests/matching/test_api.py turns it on
 os.environ["XIECHUANG_VAR_DIR"] = str(_TMP / "var")

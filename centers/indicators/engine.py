@@ -41,6 +41,7 @@ def expert_means(session: Session, center_id: int, year: int) -> dict[str, tuple
 
 
 _recent_lines = Recent(lambda: get_settings().indicator_cache_seconds, maxsize=512)
+_latest_lines = Recent(lambda: get_settings().indicator_lag_seconds, maxsize=512)
 
 
 def _log_mark(session: Session) -> tuple[int, int]:
@@ -54,15 +55,21 @@ def _log_mark(session: Session) -> tuple[int, int]:
 def compute_lines(session: Session, center: Center, year: int) -> tuple[dict[str, LineResult], dict]:
     """Every line's figures and evidence, and the veto. Everything a line counts is written to the
     collaboration log as it happens, so a table computed at one position of the log is reused
-    (copied) until the log moves, the day changes or indicator_cache_seconds pass."""
+    (copied) until the log moves, the day changes or indicator_cache_seconds pass; and a table
+    computed less than indicator_lag_seconds ago is reused even if the log has moved since (a busy
+    platform appends events every second: a dashboard may be that many seconds behind)."""
     if not _recent_lines.enabled:
         return _compute_lines(session, center, year)
-    key = (str(session.get_bind().engine.url), year, today(), _log_mark(session),
-           tuple(sorted(center.model_dump().items(), key=lambda kv: kv[0])))
-    hit = _recent_lines.get(key)
+    table = (str(session.get_bind().engine.url), year, today(),
+             tuple(sorted(center.model_dump().items(), key=lambda kv: kv[0])))
+    hit = _latest_lines.get(table)
     if hit is None:
-        hit = _compute_lines(session, center, year)
-        _recent_lines.put(key, hit)
+        key = (*table, _log_mark(session))
+        hit = _recent_lines.get(key)
+        if hit is None:
+            hit = _compute_lines(session, center, year)
+            _recent_lines.put(key, hit)
+        _latest_lines.put(table, hit)
     return copy.deepcopy(hit)
 
 

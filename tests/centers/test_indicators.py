@@ -218,3 +218,30 @@ class TestCachedTable:
             center=str(center.id), deadline=date(2026, 12, 31), budget=Decimal("200000")))
         after = _line(compute_indicators(session, center=center, year=2026), "2.3")["figures"]["challenges_published"]
         assert after == before + 1
+
+    def test_a_table_may_lag_the_log_by_the_lag_setting_and_no_more(self, session, monkeypatch):
+        from centers.indicators import engine
+        from core.settings import get_settings
+        from marketplace import challenges
+        from marketplace.schemas import ChallengeCreate
+
+        monkeypatch.setattr(get_settings(), "indicator_cache_seconds", 120)
+        monkeypatch.setattr(get_settings(), "indicator_lag_seconds", 60)
+        center = make_center(session)
+        owner = make_user(session, role="sme")
+
+        def published() -> int:
+            return _line(compute_indicators(session, center=center, year=2026), "2.3")["figures"]["challenges_published"]
+
+        try:
+            before = published()
+            challenges.create_challenge(session, by=owner, data=ChallengeCreate(
+                title="注塑件翘曲变形攻关", description="PP 注塑件冷却后翘曲超差，需优化模具冷却与工艺参数。",
+                center=str(center.id), deadline=date(2026, 12, 31), budget=Decimal("200000")))
+            assert published() == before  # within the lag: the table computed a moment ago
+            monkeypatch.setattr(get_settings(), "indicator_lag_seconds", 0)
+            engine._latest_lines.clear()  # as if the lag had passed
+            assert published() == before + 1  # the log moved: computed again
+        finally:
+            engine._latest_lines.clear()
+            engine._recent_lines.clear()
