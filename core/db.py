@@ -84,27 +84,13 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
             await run_in_threadpool(session.connection, execution_options={WRITE_OPTION: True})
         yield session
         if session.in_transaction():
-            await run_in_threadpool(_commit_and_close, session)
+            await run_in_threadpool(session.commit)
     except BaseException:
         with CancelScope(shield=True):
-            await run_in_threadpool(_rollback_and_close, session)
+            await run_in_threadpool(session.rollback)
         raise
     finally:
-        session.close()  # no I/O left: the transaction has ended either way
-
-
-def _commit_and_close(session: Session) -> None:
-    try:
-        session.commit()
-    finally:
-        session.close()
-
-
-def _rollback_and_close(session: Session) -> None:
-    try:
-        session.rollback()
-    finally:
-        session.close()
+        session.close()  # no I/O left: commit and rollback returned the connection to the pool
 
 
 # scope="function": commit before the response is sent, so the page a POST
