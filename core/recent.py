@@ -40,6 +40,15 @@ class Recent:
             with self._lock:
                 self._entries[key] = (time.monotonic() + seconds, value)
 
+    def remember(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """The value stored under key, or compute() stored now (computed outside the lock: two
+        threads may both compute a missing value, and the later one is kept)."""
+        value = self.get(key)
+        if value is None:
+            value = compute()
+            self.put(key, value)
+        return value
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()

@@ -168,9 +168,11 @@ _field_options = Recent(lambda: FIELD_OPTIONS_TTL, maxsize=16)
 
 def hall_field_options(session: Session, limit: int = 500) -> list[str]:
     """Fields named by recent published challenges, for the filter select (read at most once a minute)."""
-    key = (str(session.get_bind().engine.url), limit)
-    if (cached := _field_options.get(key)) is not None:
-        return cached
+    return _field_options.remember((str(session.get_bind().engine.url), limit),
+                                   lambda: _read_field_options(session, limit))
+
+
+def _read_field_options(session: Session, limit: int) -> list[str]:
     rows = session.exec(
         select(Challenge.fields).where(Challenge.status != ChallengeStatus.draft)
         .order_by(col(Challenge.id).desc()).limit(limit)
@@ -179,9 +181,7 @@ def hall_field_options(session: Session, limit: int = 500) -> list[str]:
     for fields in rows:
         for name in fields or []:
             seen.setdefault(str(name), None)
-    options = sorted(seen)
-    _field_options.put(key, options)
-    return options
+    return sorted(seen)
 
 
 def search_engineers(session: Session, *, q: str = "", center_id: int | None = None, skill: str = "",

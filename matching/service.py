@@ -69,11 +69,7 @@ def match_challenge(session: Session, *, challenge: Challenge, top: int = 10) ->
     store = get_store(session, "engineers")
     key = (str(session.get_bind().engine.url), id(store), store.token, store.version, store.watermark,
            store.max_object_id, challenge.id, challenge.model_dump_json(), top)
-    body = _recent_matches.get(key)
-    if body is None:
-        body = _match_challenge(session, challenge=challenge, top=top)
-        _recent_matches.put(key, body)
-    return copy.deepcopy(body)
+    return copy.deepcopy(_recent_matches.remember(key, lambda: _match_challenge(session, challenge=challenge, top=top)))
 
 
 def _match_challenge(session: Session, *, challenge: Challenge, top: int) -> dict:

@@ -62,14 +62,8 @@ def compute_lines(session: Session, center: Center, year: int) -> tuple[dict[str
         return _compute_lines(session, center, year)
     table = (str(session.get_bind().engine.url), year, today(),
              tuple(sorted(center.model_dump().items(), key=lambda kv: kv[0])))
-    hit = _latest_lines.get(table)
-    if hit is None:
-        key = (*table, _log_mark(session))
-        hit = _recent_lines.get(key)
-        if hit is None:
-            hit = _compute_lines(session, center, year)
-            _recent_lines.put(key, hit)
-        _latest_lines.put(table, hit)
+    hit = _latest_lines.remember(table, lambda: _recent_lines.remember(
+        (*table, _log_mark(session)), lambda: _compute_lines(session, center, year)))
     return copy.deepcopy(hit)
 
 
