@@ -9,7 +9,7 @@ from pwdlib import PasswordHash
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from accounts.models import LoginAttempt, OrgKind, Organisation, Role, User
+from accounts.models import LoginAttempt, Organisation, OrgKind, Role, User
 from core.clock import now
 from core.errors import Invalid, NotFound, TooMany, Unauthorized
 from core.settings import get_settings

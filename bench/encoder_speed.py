@@ -11,9 +11,9 @@ import os
 import time
 
 from matching.docs import engineer_text
-from matching.encoders import get_encoder
 from matching.evaluation import DEFAULT_SET, read_set
-from marketplace.models import Engineer
+from matching.index.encoders import get_encoder
+from talent.models import Engineer
 
 
 def main() -> None:

@@ -37,19 +37,19 @@ import numpy as np
 from sqlalchemy import insert
 from sqlmodel import Session, select
 
-from centers.models import Center, PoolMembership
 from core.db import build_engine
 from core.migrate import upgrade
-from marketplace.models import Challenge, Engineer
+from marketplace.challenges.models import Challenge
 from matching.docs import challenge_text, engineer_text
-from matching.encoders import get_encoder
 from matching.fusion import DEFAULT_DIVERSITY
+from matching.index.encoders import get_encoder
+from matching.index.store import Store
+from matching.index.text import tokens
+from matching.index.vectors import VectorIndex
 from matching.ranker import rank_engineer_ids
 from matching.service import DENSE_STEP
-from matching.store import Store
-from matching.text import tokens
-from matching.vectors import VectorIndex
 from seed import evalset
+from talent.models import Center, Engineer, PoolMembership
 
 
 def _peak_mb() -> float:

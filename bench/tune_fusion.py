@@ -20,14 +20,15 @@ from sqlmodel import Session, select
 
 from core.db import build_engine
 from core.migrate import upgrade
-from marketplace.models import Challenge, Engineer
+from marketplace.challenges.models import Challenge
 from matching.docs import challenge_text, engineer_text
 from matching.evaluation import DEFAULT_SET, load_into, metrics, read_set, select_split
 from matching.fusion import DEFAULT_WEIGHTS, Weights
-from matching.lexical import Bm25
+from matching.index.lexical import Bm25
+from matching.index.store import get_store
+from matching.index.text import words
 from matching.ranker import engineer_channels
-from matching.store import get_store
-from matching.text import words
+from talent.models import Engineer
 
 KEYS = ("ndcg@10", "recall@5", "recall@10", "mrr")
 

@@ -11,9 +11,9 @@ from sqlmodel import Session, select
 
 from accounts.models import User
 from centers.models import Booking, Resource
+from core import eventlog as events
 from core.clock import CHINA, china_midnight, to_china, year_bounds
 from core.errors import Conflict, Invalid, NotFound
-from marketplace import events
 
 MAX_BOOKING_HOURS = 24 * 14
 

@@ -23,7 +23,8 @@ _registered: set[str] = set()
 @lru_cache
 def font_path() -> tuple[Path, int] | None:
     """The installed CJK font file and the index of its Simplified Chinese face."""
-    from fontTools.ttLib import TTCollection, TTFont
+    # lazy: fontTools is loaded only when the CJK font is subset for a PDF
+    from fontTools.ttLib import TTCollection
 
     for folder in FONT_DIRS:
         for name in FONT_FILES:
@@ -40,6 +41,7 @@ def font_path() -> tuple[Path, int] | None:
 
 
 def _to_quadratic(font) -> None:
+    # lazy: fontTools is loaded only when the CJK font is subset for a PDF
     from fontTools.pens.cu2quPen import Cu2QuPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen
     from fontTools.ttLib import newTable
@@ -75,6 +77,7 @@ def _to_quadratic(font) -> None:
 
 
 def _subset_ttf(text: str) -> bytes:
+    # lazy: fontTools is loaded only when the CJK font is subset for a PDF
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
@@ -99,6 +102,7 @@ def _subset_ttf(text: str) -> bytes:
 
 def register_font(text: str) -> str:
     """Register a font covering `text` with reportlab and return its name."""
+    # lazy: reportlab is loaded only when a PDF is rendered
     from reportlab.pdfbase import pdfmetrics
 
     try:

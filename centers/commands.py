@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import json
+from datetime import date
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
+from centers import report, report_export
+from centers.indicators.engine import compute_indicators
+from centers.indicators.rubric import FIGURE_LABELS
+from centers.workdays import enter_day
+from core.clock import today
+from core.db import session_scope
+from core.errors import Invalid
+from talent.service import get_center
+
 
 def _table(result: dict) -> str:
     """A readable Chinese table of the indicator result."""
-    from centers.indicators.rubric import FIGURE_LABELS
-
     rows = [f"{result['center']} · {result['year']}年度建设指标评价", ""]
     rows.append(f"{'指标':<14}{'满分':>6}{'建议分':>8}{'专家分':>8}{'得分':>8}  主要数据")
     for line in result["lines"]:
@@ -35,11 +44,6 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
     ) -> None:
         """The center's indicator table for a year (附件 建设指标评价表)."""
-        from centers.indicators import compute_indicators
-        from centers.service import get_center
-        from core.clock import today
-        from core.db import session_scope
-
         with session_scope() as session:
             result = compute_indicators(session, center=get_center(session, center), year=year or today().year)
         typer.echo(json.dumps(result, ensure_ascii=False) if as_json else _table(result))
@@ -51,14 +55,6 @@ def register(app: typer.Typer) -> None:
         year: Annotated[Optional[int], typer.Option("--year")] = None,
     ) -> None:
         """Export a center's annual report (第十三条) as PDF, XLSX or DOCX."""
-        from pathlib import Path
-
-        from centers import report, report_export
-        from centers.service import get_center
-        from core.clock import today
-        from core.db import session_scope
-        from core.errors import Invalid
-
         exporters = {".pdf": report_export.to_pdf, ".xlsx": report_export.to_xlsx, ".docx": report_export.to_docx}
         target = Path(out)
         if target.suffix.lower() not in exporters:
@@ -76,12 +72,6 @@ def register(app: typer.Typer) -> None:
         note: Annotated[str, typer.Option("--note")] = "",
     ) -> None:
         """Enter a holiday or make-up workday for a year the calendar library does not know."""
-        from datetime import date
-
-        from centers.workdays import enter_day
-        from core.db import session_scope
-        from core.errors import Invalid
-
         try:
             parsed = date.fromisoformat(day)
         except ValueError as exc:

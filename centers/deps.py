@@ -8,10 +8,10 @@ from fastapi import Depends, Request
 from sqlmodel import Session
 
 from accounts.models import User
-from centers.models import Center
-from centers.service import get_center
 from core.db import SessionDep
 from core.errors import Forbidden, Invalid, NotFound
+from talent.models import Center
+from talent.service import get_center
 
 
 def center_or_404(center_id: str, session: SessionDep) -> Center:

@@ -8,9 +8,9 @@ from sqlmodel import Session, select
 
 from accounts import policy
 from accounts.models import User
-from centers.indicators import compute_indicators
-from centers.models import Center
-from marketplace.models import Challenge, Engineer
+from centers.indicators.engine import compute_indicators
+from marketplace.challenges.models import Challenge
+from talent.models import Center, Engineer
 
 OPEN_STATUSES = ("open", "bidding_closed")
 

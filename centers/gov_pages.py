@@ -10,19 +10,20 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session, select
 
 from accounts import policy
-from centers.audit import audit_request
 from accounts.deps import CurrentUser
 from accounts.models import User
 from centers import gov, recognition, scores, workdays
+from centers.audit import audit_request
 from centers.deps import CenterDep, operated_center, refuse_nul
-from centers.indicators import compute_indicators
-from centers.models import Application, Center, WorkdaySchedule
-from centers.service import get_center
+from centers.indicators.engine import compute_indicators
+from centers.models import Application, WorkdaySchedule
 from core.clock import today
 from core.csrf import verify_csrf
 from core.db import SessionDep
 from core.errors import Invalid, NotFound
 from core.templating import render
+from talent.models import Center
+from talent.service import get_center
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf), Depends(refuse_nul),
                                                    Depends(audit_request, scope="function")])

@@ -4,64 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
-from typing import Any
 
-from sqlalchemy import JSON, Column, Numeric, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from core.clock import now
-
-
-def _text() -> Any:
-    return Field(default=None, sa_column=Column(Text))
-
-
-def _money() -> Any:
-    return Field(default=None, sa_column=Column(Numeric(14, 2)))
-
-
-class CenterStatus(StrEnum):
-    applying = "申报中"
-    cultivating = "培育期"
-    recognised = "已认定"
-    rectifying = "整改期"
-    revoked = "已撤销"
-
-
-class Center(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
-    external_id: str | None = Field(default=None, max_length=64, unique=True, index=True)
-    name: str = Field(max_length=120, unique=True, index=True)
-    host_org_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)  # 依托单位
-    cluster: str | None = Field(default=None, max_length=60)  # 主攻产业集群
-    platform: str | None = Field(default=None, max_length=120)  # 共性技术平台
-    city: str | None = Field(default=None, max_length=20, index=True)
-    status: str = Field(default=CenterStatus.applying, max_length=6)
-    recognised_on: date | None = None
-    cultivation_ends_on: date | None = None
-    description: str | None = _text()
-    address: str | None = Field(default=None, max_length=200)
-    site_area_m2: int | None = None  # 场地面积
-    lab_area_m2: int | None = None
-    operations_staff: int | None = None  # 专职运营团队人数
-    contact: str | None = Field(default=None, max_length=60)
-    created_at: datetime = Field(default_factory=now)
-
-
-class PoolMembership(SQLModel, table=True):
-    """An engineer in a center's pool (共享工程师库)."""
-
-    __table_args__ = (UniqueConstraint("center_id", "engineer_id"),)
-    id: int | None = Field(default=None, primary_key=True)
-    center_id: int = Field(foreign_key="center.id", index=True)
-    engineer_id: int = Field(foreign_key="engineer.id", index=True)
-    engagement: str = Field(default="兼职", max_length=10)  # 全职/双聘/项目聘用/柔性引进/兼职/顾问
-    status: str = Field(default="active", max_length=10)  # invited | pending | active | removed
-    long_term: bool = False  # 长期稳定合作 (2.2)
-    recruited_for_cluster: bool = False  # 为集群招引 (2.1)
-    joined_on: date | None = None
-    left_on: date | None = None
+from core.columns import money_column, text_column
 
 
 class Resource(SQLModel, table=True):
@@ -71,10 +19,10 @@ class Resource(SQLModel, table=True):
     center_id: int = Field(foreign_key="center.id", index=True)
     name: str = Field(max_length=120)
     kind: str = Field(default="设备", max_length=6)  # 设备 | 软件 | 场地
-    description: str | None = _text()
+    description: str | None = text_column()
     open_to_public: bool = True
     hours_per_year: int = 2000  # available hours, the utilisation denominator
-    value: Decimal | None = _money()
+    value: Decimal | None = money_column()
 
 
 class Booking(SQLModel, table=True):
@@ -102,7 +50,7 @@ class Training(SQLModel, table=True):
     hours: Decimal = Field(default=Decimal("0"), sa_column=Column(Numeric(6, 1), nullable=False))
     location: str | None = Field(default=None, max_length=120)
     online: bool = False
-    description: str | None = _text()
+    description: str | None = text_column()
 
 
 class Attendance(SQLModel, table=True):
@@ -122,7 +70,7 @@ class Project(SQLModel, table=True):
     title: str = Field(max_length=200)
     level: str = Field(max_length=6)  # 国家级 | 省级 | 市级 | 企业委托
     role: str = Field(default="牵头", max_length=6)  # 牵头 | 参与
-    amount: Decimal | None = _money()
+    amount: Decimal | None = money_column()
     started_on: date = Field(index=True)
     ended_on: date | None = None
     status: str = Field(default="在研", max_length=6)
@@ -158,7 +106,7 @@ class Partnership(SQLModel, table=True):
     kind: str = Field(max_length=8)  # 项目合作 | 联合培养 | 平台共建
     since: date
     until: date | None = None
-    note: str | None = _text()
+    note: str | None = text_column()
 
 
 class ProfessionalService(SQLModel, table=True):
@@ -169,7 +117,7 @@ class ProfessionalService(SQLModel, table=True):
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
     kind: str = Field(max_length=6)  # 检验检测 | 产业咨询
     title: str = Field(max_length=200)
-    amount: Decimal | None = _money()
+    amount: Decimal | None = money_column()
     delivered_on: date = Field(index=True)
 
 
@@ -180,7 +128,7 @@ class Mechanism(SQLModel, table=True):
     center_id: int = Field(foreign_key="center.id", index=True)
     kind: str = Field(max_length=20)  # management | salary | value_sharing | recruitment | replication
     title: str = Field(max_length=200)
-    summary: str | None = _text()
+    summary: str | None = text_column()
     adopted_on: date
 
 
@@ -192,7 +140,7 @@ class LocalSupport(SQLModel, table=True):
     year: int = Field(index=True)
     level: str = Field(max_length=6)  # 市州 | 县市区 | 园区
     description: str = Field(max_length=300)
-    amount: Decimal | None = _money()
+    amount: Decimal | None = money_column()
 
 
 class Incident(SQLModel, table=True):
@@ -228,9 +176,9 @@ class Application(SQLModel, table=True):
     kind: str = Field(default="recognition", max_length=14)  # recognition | cultivation | annual
     status: str = Field(default="draft", max_length=16)
     # draft → submitted → city_recommended → expert_review → public_notice → recognised | rejected
-    plan: str | None = _text()  # 建设方案
-    city_opinion: str | None = _text()
-    decision: str | None = _text()
+    plan: str | None = text_column()  # 建设方案
+    city_opinion: str | None = text_column()
+    decision: str | None = text_column()
     notice_starts_on: date | None = None
     notice_ends_on: date | None = None
     submitted_at: datetime | None = None
@@ -243,7 +191,7 @@ class Review(SQLModel, table=True):
     stage: str = Field(max_length=10)  # city | province | expert | notice
     reviewer_id: int | None = Field(default=None, foreign_key="app_user.id")
     decision: str = Field(max_length=12)  # recommend | reject | pass | objection
-    comment: str | None = _text()
+    comment: str | None = text_column()
     at: datetime = Field(default_factory=now)
 
 
@@ -258,7 +206,7 @@ class ExpertScore(SQLModel, table=True):
     expert_id: int = Field(foreign_key="app_user.id", index=True)
     application_id: int | None = Field(default=None, foreign_key="application.id")
     score: Decimal = Field(sa_column=Column(Numeric(5, 2), nullable=False))
-    comment: str | None = _text()
+    comment: str | None = text_column()
     at: datetime = Field(default_factory=now)
 
 

@@ -8,20 +8,20 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse
 
 from accounts import policy
-from centers.audit import audit_request
 from accounts.deps import CurrentUser
 from centers import service
+from centers.audit import audit_request
 from centers.deps import CenterDep, operated_center, refuse_nul
-from centers.indicators import LINE_BY_ID, compute_indicators
-from centers.indicators.rubric import FIGURE_LABELS, GROUPS
+from centers.indicators.engine import compute_indicators
+from centers.indicators.rubric import FIGURE_LABELS, GROUPS, LINE_BY_ID
 from centers.indicators.trend import TREND_FIGURES, monthly
-from centers.models import Center, CenterStatus
 from centers.workspace_pages import router as workspace_router
 from core.clock import today
 from core.csrf import verify_csrf
 from core.db import SessionDep
 from core.errors import NotFound
 from core.templating import environment, render, yuan
+from talent.models import Center, CenterStatus
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf), Depends(refuse_nul),
                                                    Depends(audit_request, scope="function")])

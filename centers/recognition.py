@@ -12,13 +12,13 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
-from accounts.models import User
-from centers.models import (
-    AnnualReport, Application, Center, CenterStatus, Incident, PoolMembership, Resource, Review,
-)
+from accounts.models import Organisation, User
+from centers.indicators.engine import compute_indicators
+from centers.models import AnnualReport, Application, Incident, Mechanism, Partnership, Project, Resource, Review
 from centers.workdays import notice_period
 from core.clock import now, today
 from core.errors import Conflict, Invalid
+from talent.models import Center, CenterStatus, PoolMembership
 
 APPLICATION_LABELS = {
     "draft": "草稿", "submitted": "待市州初审", "city_recommended": "市州已推荐", "expert_review": "专家评审中",
@@ -37,9 +37,6 @@ CONDITIONS = [
 
 def checklist(session: Session, center: Center, application: Application | None = None) -> list[dict]:
     """第七条's seven conditions, each with what the records show."""
-    from accounts.models import Organisation
-    from centers.models import Mechanism, Partnership, Project
-
     host = session.get(Organisation, center.host_org_id) if center.host_org_id else None
     pool = len(session.exec(select(PoolMembership.id).where(PoolMembership.center_id == center.id,
                                                             PoolMembership.status == "active")).all())
@@ -180,8 +177,6 @@ def revoke(session: Session, *, center: Center, reason: str, by: User) -> Center
 
 def revocation_proposals(session: Session, *, year: int) -> list[dict]:
     """第十四条: centers with a veto event, or two consecutive years without a report or real activity."""
-    from centers.indicators import compute_indicators
-
     proposals = []
     centers = session.exec(select(Center).where(Center.status.in_((  # type: ignore[attr-defined]
         CenterStatus.cultivating, CenterStatus.recognised, CenterStatus.rectifying)))).all()

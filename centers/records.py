@@ -8,18 +8,27 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, get_args
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 from sqlmodel import Session, SQLModel, select
 
 from accounts.models import User
 from accounts.service import get_or_create_org
 from centers.models import (
-    Center, Funding, Honour, Mechanism, Partnership, ProfessionalService, Project, Resource, Standard, Training,
+    Funding,
+    Honour,
+    Mechanism,
+    Partnership,
+    ProfessionalService,
+    Project,
+    Resource,
+    Standard,
+    Training,
 )
+from core import eventlog as events
 from core.errors import Invalid, NotFound
-from marketplace import events
+from talent.models import Center
 
 Level = Literal["国家级", "省级", "市级"]
 Title = Field(min_length=2, max_length=200)
@@ -126,8 +135,6 @@ def spec(kind: str) -> tuple[type[BaseModel], type[SQLModel], str, str]:
 
 def parse(kind: str, form: dict) -> BaseModel:
     """Validate a submitted form (strings) into the kind's input model; 422 with the field on error."""
-    from pydantic import ValidationError
-
     model = spec(kind)[0]
     data = {k: v for k, v in form.items() if v not in ("", None) and k != "csrf_token"}
     for key, field in model.model_fields.items():
@@ -183,8 +190,6 @@ PARTNER_KIND_LABELS = {"university": "高校", "institute": "科研院所", "ent
 
 def form_fields(kind: str) -> list[dict]:
     """How to draw the kind's form: each field's label, input type, choices and whether it is required."""
-    from typing import get_args
-
     fields = []
     for name, field in spec(kind)[0].model_fields.items():
         annotation = field.annotation

@@ -12,10 +12,11 @@ from decimal import Decimal
 from sqlmodel import Session, select
 
 from accounts.models import User
-from centers.indicators import compute_indicators
-from centers.models import AnnualReport, Center, Funding, ReportSubmission
+from centers.indicators.engine import compute_indicators
+from centers.models import AnnualReport, Funding, ReportSubmission
 from core.clock import now
 from core.errors import Invalid
+from talent.models import Center
 
 SECTIONS = [
     ("talent", "人才集聚"), ("platform", "平台建设"), ("services", "技术服务"), ("mechanisms", "机制创新"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from xml.sax.saxutils import escape
 
 from centers.cjkfont import register_font
 
@@ -15,12 +16,12 @@ def _all_text(data: dict) -> str:
 
 
 def to_pdf(data: dict) -> bytes:
+    # lazy: reportlab is loaded only when a PDF is rendered
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-    from xml.sax.saxutils import escape
 
     font = register_font(_all_text(data))
     title = ParagraphStyle("t", fontName=font, fontSize=18, leading=26, alignment=1, spaceAfter=6 * mm)
@@ -53,6 +54,7 @@ def to_pdf(data: dict) -> bytes:
 
 
 def to_xlsx(data: dict) -> bytes:
+    # lazy: xlsxwriter is loaded only when an XLSX report is rendered
     import xlsxwriter
 
     buffer = io.BytesIO()
@@ -79,6 +81,7 @@ def to_xlsx(data: dict) -> bytes:
 
 
 def to_docx(data: dict) -> bytes:
+    # lazy: python-docx is loaded only when a DOCX report is rendered
     from docx import Document
     from docx.oxml.ns import qn
 

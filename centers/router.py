@@ -8,12 +8,12 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
 from accounts import policy
-from centers.audit import audit_request
 from accounts.deps import CurrentUser
 from centers import scores as scoring
 from centers import service
+from centers.audit import audit_request
 from centers.deps import CenterDep, refuse_nul
-from centers.indicators import compute_indicators
+from centers.indicators.engine import compute_indicators
 from core.clock import today
 from core.csrf import verify_csrf_for_cookie_auth
 from core.db import SessionDep

@@ -9,9 +9,10 @@ from sqlmodel import Session, select
 
 from accounts.models import User
 from centers.indicators.rubric import LINE_BY_ID
-from centers.models import Application, Center, ExpertScore
+from centers.models import Application, ExpertScore
 from core.clock import now
 from core.errors import Invalid
+from talent.models import Center
 
 
 class ScoreIn(BaseModel):

@@ -5,21 +5,10 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Field, Session, SQLModel, select
 
-from centers.models import Center
-from core.errors import NotFound
-from core.lookup import find_by_ref
-
-
-def find_center(session: Session, ref: str | int) -> Center | None:
-    """A center by database id, external id or exact name."""
-    return find_by_ref(session, Center, ref, names=("name",))
-
-
-def get_center(session: Session, ref: str | int) -> Center:
-    center = find_center(session, ref)
-    if center is None:
-        raise NotFound(f"中心“{ref}”不存在")
-    return center
+from accounts.models import Organisation, OrgKind
+from accounts.service import get_or_create_org
+from centers.models import Honour, Project, Resource, Standard, Training
+from talent.models import Center, PoolMembership
 
 
 def list_centers(session: Session, *, city: str | None = None, cluster: str | None = None,
@@ -37,9 +26,6 @@ def list_centers(session: Session, *, city: str | None = None, cluster: str | No
 
 def center_profile(session: Session, center: Center) -> dict:
     """What the public profile shows: host, pool size, open resources and recent activity."""
-    from accounts.models import Organisation
-    from centers.models import Honour, PoolMembership, Project, Resource, Standard, Training
-
     def latest(model, order, limit: int = 8) -> list:
         return list(session.exec(select(model).where(model.center_id == center.id).order_by(order.desc()).limit(limit)).all())
 
@@ -80,9 +66,6 @@ class CenterUpdate(SQLModel):
 
 
 def update_profile(session: Session, *, center: Center, data: CenterUpdate) -> Center:
-    from accounts.models import OrgKind
-    from accounts.service import get_or_create_org
-
     values = data.model_dump(exclude_unset=True)
     host_name = values.pop("host_name", None)
     if host_name:

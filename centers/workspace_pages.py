@@ -7,15 +7,16 @@ from fastapi.responses import RedirectResponse
 
 from accounts import policy
 from accounts.deps import CurrentUser
-from centers import bookings, pool, records, roster, service
+from centers import bookings, records, service
 from centers.deps import operated_center, refuse_nul
 from core.clock import today
 from core.csrf import verify_csrf
 from core.db import SessionDep
 from core.errors import Invalid
 from core.templating import render
-from marketplace.service import get_engineer
-from marketplace.storage import read_upload
+from marketplace.files.service import read_upload
+from talent import pool, roster
+from talent.service import get_engineer
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf), Depends(refuse_nul)])
 MAX_UPLOAD = 5 * 1024 * 1024

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -21,8 +22,6 @@ def _pg_args(url: str) -> tuple[list[str], dict[str, str]]:
 
 
 def _run(command: list[str], env: dict[str, str]) -> None:
-    import os
-
     tool = command[0]
     if shutil.which(tool) is None:
         raise Invalid(f"找不到 {tool}，请安装 PostgreSQL 客户端 (postgresql-client)")

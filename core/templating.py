@@ -10,9 +10,8 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2_fragments import render_block
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from core.clock import to_china
 from core.csrf import csrf_token

@@ -3,6 +3,10 @@
 import multiprocessing
 import os
 
+from core.db import session_scope
+from core.templating import environment
+from matching.service import warm_up
+
 bind = os.environ.get("XIECHUANG_BIND", "127.0.0.1:8000")
 worker_class = "uvicorn.workers.UvicornWorker"
 workers = int(os.environ.get("XIECHUANG_WORKERS", multiprocessing.cpu_count() * 2))
@@ -19,10 +23,6 @@ def post_worker_init(worker):
     """Before a worker serves: load the matching indexes and the encoder, compile the templates.
     A failure (the database still starting, say) is logged and the worker serves anyway: the
     first match then loads what it needs."""
-    from core.db import session_scope
-    from core.templating import environment
-    from matching.service import warm_up
-
     env = environment()
     for name in env.list_templates(extensions=["html"]):
         env.get_template(name)

@@ -12,8 +12,9 @@ from accounts.deps import CurrentUser
 from accounts.models import User
 from core.db import SessionDep
 from core.errors import NotFound
-from marketplace import execution
-from marketplace.models import Bid, Challenge, Collaboration, Deliverable, Milestone
+from marketplace.challenges.models import Bid, Challenge
+from marketplace.execution import service as execution
+from marketplace.execution.models import Collaboration, Deliverable, Milestone
 from marketplace.service import find_challenge
 
 

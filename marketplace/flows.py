@@ -11,12 +11,12 @@ from sqlmodel import Session
 
 from accounts import service as accounts
 from accounts.models import OrgKind, Role, User
-from centers.service import get_center
 from core.db import SessionDep
 from core.errors import Invalid
-from marketplace.models import Engineer, Event
-from marketplace.notifications import notify_for_event
-from marketplace.service import find_engineer
+from core.eventlog import Event
+from marketplace.inbox.service import notify_for_event
+from talent.models import Engineer
+from talent.service import find_engineer, get_center
 
 
 def create_user_account(

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
+from fastapi.responses import Response
 from sqlmodel import Session
 
 from accounts.models import User
 from core.lookup import find_by_ref
-from marketplace import execution, reputation
-from marketplace.models import Challenge, Collaboration, Engineer
-from marketplace.execution_schemas import CollaborationPublic, MemberPublic, RatingIn
-
-
-def find_engineer(session: Session, ref: str | int) -> Engineer | None:
-    """An engineer by external id, or database id where none was given."""
-    return find_by_ref(session, Engineer, ref)
-
-
-def get_engineer(session: Session, ref: str | int) -> Engineer:
-    return find_by_ref(session, Engineer, ref, not_found_message=f"工程师“{ref}”不存在")
+from marketplace.challenges.models import Challenge
+from marketplace.execution import reputation
+from marketplace.execution import service as execution
+from marketplace.execution.models import Collaboration
+from marketplace.execution.schemas import CollaborationPublic, MemberPublic, RatingIn
 
 
 def find_challenge(session: Session, ref: str | int) -> Challenge | None:
@@ -50,10 +46,6 @@ def accept_and_rate(session: Session, *, collaboration: Collaboration, challenge
 
 def file_response(stored, data: bytes):
     """A stored file as a download: never rendered inline, never sniffed into HTML."""
-    from urllib.parse import quote
-
-    from fastapi.responses import Response
-
     # Always octet-stream: the sniffed type is metadata (in the listing), never a rendering hint.
     media = "application/octet-stream"
     ascii_name = stored.filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")

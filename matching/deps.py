@@ -5,10 +5,11 @@ from __future__ import annotations
 from sqlmodel import select
 
 from accounts.deps import CurrentUser
-from centers.models import PoolMembership
 from core.db import SessionDep
-from marketplace.models import Challenge, Engineer, NdaAcceptance
-from marketplace.service import get_challenge, get_engineer
+from marketplace.challenges.models import Challenge, NdaAcceptance
+from marketplace.service import get_challenge
+from talent.models import Engineer, PoolMembership
+from talent.service import get_engineer
 
 
 def challenge_or_404(challenge_id: str, session: SessionDep) -> Challenge:

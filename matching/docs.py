@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
-from centers.models import Center, PoolMembership
 from core.sql import id_in
-from marketplace.models import Challenge, Engineer
+from marketplace.challenges.models import Challenge
 from matching.vocab import TALENT_RANK, TITLE_RANK, canonical, normalize, skills_in_text
+from talent.models import Center, Engineer, PoolMembership
 
 
 @dataclass(slots=True)

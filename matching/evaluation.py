@@ -10,21 +10,26 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from accounts.models import Organisation
-from centers.models import Center, PoolMembership
 from core.db import build_engine
 from core.errors import Invalid
 from core.migrate import upgrade
-from marketplace.models import Challenge, Engineer
-from matching.fusion import DEFAULT_WEIGHTS, NO_DIVERSITY, Weights
+from marketplace.challenges.models import Challenge
+from marketplace.service import get_challenge
+from matching.docs import challenge_text, engineer_text
+from matching.fusion import DEFAULT_DIVERSITY, DEFAULT_WEIGHTS, NO_DIVERSITY, Weights
+from matching.index.lexical import Bm25
+from matching.index.store import get_store
+from matching.index.text import words
 from matching.ranker import rank_engineer_ids
-from matching.store import get_store
+from talent.models import Center, Engineer, PoolMembership
 
 DEFAULT_SET = Path(__file__).resolve().parent.parent / "seed" / "data" / "eval.jsonl"
 RELEVANT = 2
@@ -62,7 +67,6 @@ def _list(value) -> list[str]:
         return []
     if isinstance(value, list):
         return [str(v) for v in value]
-    import re
 
     return [p.strip() for p in re.split(r"[;；,，、]", str(value)) if p.strip()]
 
@@ -154,15 +158,10 @@ def run_eval(path: Path = DEFAULT_SET, *, channel: str = "fused", split: str = "
 def evaluate_store(session: Session, store, challenges: list[dict], qrels: dict[str, dict[str, int]], *,
                    channel: str = "fused", split: str = "all", weights: Weights = DEFAULT_WEIGHTS,
                    per_query: bool = False) -> dict:
-    from marketplace.service import get_challenge
-    from matching.lexical import Bm25
-    from matching.text import words
-    from matching.docs import challenge_text, engineer_text
-
-    refs = {e.id: e.external_id for e in session.exec(__import__("sqlmodel").select(Engineer)).all()}
+    refs = {e.id: e.external_id for e in session.exec(select(Engineer)).all()}
     baseline = None
     if channel == "bm25":  # plain BM25 over jieba words: no bigrams, no synonyms, no other channel
-        rows = session.exec(__import__("sqlmodel").select(Engineer)).all()
+        rows = session.exec(select(Engineer)).all()
         baseline = Bm25()
         baseline.build((e.id, words(engineer_text(e))) for e in rows)
     chosen = select_split(challenges, split)
@@ -176,7 +175,6 @@ def evaluate_store(session: Session, store, challenges: list[dict], qrels: dict[
             ranked_ids = sorted(scores, key=lambda i: (-scores[i], i))
         else:
             w = weights if channel in ("fused", "product") else weights.only(channel)
-            from matching.fusion import DEFAULT_DIVERSITY
             div = DEFAULT_DIVERSITY if channel == "product" else NO_DIVERSITY
             ranked_ids = [r.id for r in rank_engineer_ids(session, store, ch, top=10, weights=w, diversity=div, pool=pool)]
         ranked = [refs[i] for i in ranked_ids]

@@ -19,10 +19,3 @@ class IndexState(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=now)
 
 
-class IndexDirty(SQLModel, table=True):
-    """Objects changed since the index was last written (updated in place)."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    index_name: str = Field(max_length=30, index=True)
-    object_id: int = Field(index=True)
-    at: datetime = Field(default_factory=now)

@@ -12,8 +12,8 @@ from accounts.deps import CurrentUser
 from core.db import SessionDep
 from core.errors import NotFound
 from core.templating import render
-from marketplace.models import Challenge
-from matching import service
+from marketplace.challenges.models import Challenge
+from matching import allocation, service
 from matching.deps import challenge_or_404
 
 router = APIRouter(include_in_schema=False)
@@ -29,7 +29,7 @@ def recommended_engineers(request: Request, challenge: Annotated[Challenge, Depe
     top = min(max(top, 1), 20)
     ranked = service.rank_engineers(session, challenge=challenge, top=top)
     items = service.engineer_cards(session, ranked)
-    team = service.suggest_team(session, challenge=challenge) if items else None
+    team = allocation.suggest_team(session, challenge=challenge) if items else None
     return render(request, "matching/recommended.html", {"challenge": challenge, "items": items, "team": team},
                   block="recommended")
 

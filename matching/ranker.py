@@ -15,11 +15,20 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from core.sql import id_in
-from marketplace.models import Challenge, Collaboration, CollaborationMember, Engineer, Rating
+from marketplace.challenges.models import Challenge
+from marketplace.execution.models import Collaboration, CollaborationMember, Rating
 from matching import docs as docmod
-from matching.fusion import DEFAULT_DIVERSITY, DEFAULT_WEIGHTS, Diversity, Weights, display_score, fuse
-from matching.store import Store
-from matching.text import has_content, tokens
+from matching.fusion import (
+    DEFAULT_DIVERSITY,
+    DEFAULT_WEIGHTS,
+    Diversity,
+    Weights,
+    display_score,
+    fuse,
+)
+from matching.index.store import Store
+from matching.index.text import has_content, tokens
+from talent.models import Engineer
 
 POOL = 200
 SKILL_BUCKET_LIMIT = 300  # a skill held by more engineers adds no candidates (dense/lexical find the best of them)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from marketplace.models import Challenge, Engineer
+from marketplace.challenges.models import Challenge
 from matching import docs as docmod
+from matching.index.store import Store
+from matching.index.text import word_set
 from matching.ranker import Ranked, Stats
-from matching.store import Store
-from matching.text import word_set
 from matching.vocab import TALENT_RANK, normalize
+from talent.models import Engineer
 
 MAX_REASONS = 6
 INVITE_ONLY = "邀约制榜单：签署保密协议后可查看详情"

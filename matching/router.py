@@ -10,9 +10,15 @@ from accounts import policy
 from accounts.deps import CurrentUser
 from core.db import SessionDep
 from core.errors import NotFound
-from marketplace.models import Challenge, Engineer
+from marketplace.challenges.models import Challenge
 from matching import service
-from matching.deps import challenge_or_404, engineer_center_ids, engineer_or_404, nda_signed
+from matching.deps import (
+    challenge_or_404,
+    engineer_center_ids,
+    engineer_or_404,
+    nda_signed,
+)
+from talent.models import Engineer
 
 router = APIRouter(prefix="/api/v1", tags=["matching"])
 

@@ -11,14 +11,19 @@ from core.errors import Invalid, NotFound
 from core.recent import Recent
 from core.settings import get_settings
 from core.sql import id_in
-from marketplace.models import Challenge, Engineer
+from marketplace.challenges.models import Challenge
 from matching import docs as docmod
 from matching.fusion import DEFAULT_DIVERSITY, Diversity
-from matching.ranker import Ranked, engineer_stats, rank_challenge_ids, rank_engineer_ids
+from matching.index.store import DENSE_INLINE_LIMIT, get_store
+from matching.index.text import has_content
+from matching.ranker import (
+    Ranked,
+    engineer_stats,
+    rank_challenge_ids,
+    rank_engineer_ids,
+)
 from matching.reasons import challenge_reasons, engineer_reasons
-from matching.store import DENSE_INLINE_LIMIT, get_store, kind_name
-from matching.store import mark_dirty as _mark_dirty
-from matching.text import has_content
+from talent.models import Engineer
 
 MAX_TOP = 100
 EMPTY_TEXT = "需求描述为空或无有效文字，无法匹配"
@@ -162,8 +167,6 @@ def warm_up(session: Session) -> dict:
     return out
 
 
-def mark_dirty(session: Session, kind: str, object_id: int) -> None:
-    _mark_dirty(session, kind_name(kind), object_id)
 
 
 def _refs(session: Session, table, ids: list[int]) -> dict[int, str | int]:
@@ -172,6 +175,3 @@ def _refs(session: Session, table, ids: list[int]) -> dict[int, str | int]:
     rows = session.exec(select(table.id, table.external_id).where(id_in(session, table.id, ids))).all()
     return {i: (ext or i) for i, ext in rows}
 
-
-# The one-to-many helpers live in matching.allocation; re-exported here.
-from matching.allocation import allocate, suggest_team  # noqa: E402,F401

@@ -12,6 +12,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+import ahocorasick
+
 SYNONYMS: dict[str, list[str]] = {
     # automation and control
     "PLC": ["可编程控制器", "可编程逻辑控制器", "西门子S7", "S7-1500", "三菱PLC", "梯形图"],
@@ -138,8 +140,6 @@ def _lookup() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def _automaton():
     """An Aho-Corasick automaton over every surface form of two or more characters."""
-    import ahocorasick
-
     automaton = ahocorasick.Automaton()
     for surface, canon in _lookup().items():
         if len(surface) >= 2:

@@ -6,7 +6,9 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
-from marketplace.models import Answer, Challenge, Invitation, Rating
+from marketplace.challenges.models import Challenge, Invitation
+from marketplace.consultations.models import Answer
+from marketplace.execution.models import Rating
 from seed import vocab as v
 from seed.generate import HISTORY_START
 from seed.market import Plan

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
-from marketplace.models import (
+from marketplace.execution.models import (
     Collaboration,
     CollaborationMember,
     Deliverable,

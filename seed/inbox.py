@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from marketplace.events import EVENT_KINDS
-from marketplace.models import Event, Notification
+from core.eventlog import EVENT_KINDS, Event
+from marketplace.inbox.models import Notification
 from seed.accounts import DEMO_CENTER_KEY
 from seed.people import World
 

@@ -12,8 +12,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlmodel import Session
 
-from marketplace.events import EVENT_KINDS
-from marketplace.models import Event
+from core.eventlog import EVENT_KINDS, Event
 
 BATCH = 2000
 

@@ -6,20 +6,26 @@ rows and the event log alike, so the log and the tables tell the same story.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from sqlmodel import Session
 
-from accounts.models import Organisation, User
-from marketplace.models import Bid, BidMember, Challenge, Engineer, Invitation, NdaAcceptance
+from accounts.models import Organisation
+from marketplace.challenges.models import (
+    Bid,
+    BidMember,
+    Challenge,
+    Invitation,
+    NdaAcceptance,
+)
 from seed import vocab as v
 from seed.accounts import DEMO_CENTER_KEY
 from seed.generate import HISTORY_START
-from seed.market_events import AFTER_AWARD, challenge_events
+from seed.market_events import AFTER_AWARD, Plan, challenge_events
 from seed.people import World, active_from
 from seed.vocab_clusters import CLUSTERS, Cluster
+from talent.models import Engineer
 
 # state -> how many challenges
 STATE_PLAN = [("closed", 68), ("accepted", 24), ("delivered", 16), ("in_progress", 34), ("awarded", 12),
@@ -33,26 +39,6 @@ TITLE_SUFFIXES = ["（二期）", "联合攻关", "及工程化验证", "及批�
 WINDOWS = {"awarded": 25, "in_progress": 140, "delivered": 25, "accepted": 110}
 
 
-@dataclass
-class Plan:
-    challenge: Challenge
-    cluster: Cluster
-    firm: Organisation
-    poster: User
-    state: str
-    created: date
-    published: date | None = None
-    deadline: date | None = None
-    awarded: date | None = None
-    started: date | None = None
-    delivered: date | None = None
-    accepted: date | None = None
-    closed: date | None = None
-    ended: date | None = None  # cancelled / expired
-    bids: list[Bid] | None = None
-    winner: Bid | None = None
-    demo_lead: bool = False
-    shortlist: list[Bid] = field(default_factory=list)  # contest bids shortlisted before the award
 
 
 def build_challenges(session: Session, world: World) -> list[Plan]:

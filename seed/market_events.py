@@ -5,14 +5,36 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
-from marketplace.models import Challenge
+from accounts.models import Organisation, User
+from marketplace.challenges.models import Bid, Challenge
 from seed.people import World
+from seed.vocab_clusters import Cluster
 
-if TYPE_CHECKING:
-    from seed.market import Plan
+
+@dataclass
+class Plan:
+    challenge: Challenge
+    cluster: Cluster
+    firm: Organisation
+    poster: User
+    state: str
+    created: date
+    published: date | None = None
+    deadline: date | None = None
+    awarded: date | None = None
+    started: date | None = None
+    delivered: date | None = None
+    accepted: date | None = None
+    closed: date | None = None
+    ended: date | None = None  # cancelled / expired
+    bids: list[Bid] | None = None
+    winner: Bid | None = None
+    demo_lead: bool = False
+    shortlist: list[Bid] = field(default_factory=list)  # contest bids shortlisted before the award
+
 
 AFTER_AWARD = ["awarded", "in_progress", "delivered", "accepted", "closed"]
 
@@ -66,4 +88,5 @@ def challenge_events(world: World, plan: Plan) -> None:
     if plan.state == "expired":
         log.add("challenge.expired", at=c.closed_at, subject=("challenge", c.id), **base,
                 data={"from": "open", "to": "expired", "auto": True})
+
 

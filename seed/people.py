@@ -9,13 +9,18 @@ from sqlmodel import Session
 
 from accounts.models import Organisation, User
 from accounts.service import hash_password
-from centers.models import Center, PoolMembership
-from marketplace.models import Engineer
 from seed import vocab as v
-from seed.accounts import DEMO_ACCOUNTS, DEMO_CENTER_KEY, DEMO_CITY, DEMO_FIRM, DEMO_PASSWORD
+from seed.accounts import (
+    DEMO_ACCOUNTS,
+    DEMO_CENTER_KEY,
+    DEMO_CITY,
+    DEMO_FIRM,
+    DEMO_PASSWORD,
+)
 from seed.generate import Gen, weighted
 from seed.log import Log
 from seed.vocab_clusters import CLUSTERS, GENERIC_SKILLS, Cluster
+from talent.models import Center, Engineer, PoolMembership
 
 UNIVERSITY_CITY = {
     "中南大学": "长沙市", "湖南大学": "长沙市", "湘潭大学": "湘潭市", "湖南科技大学": "湘潭市", "长沙理工大学": "长沙市",

@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlmodel import Session
 
 from centers.models import AnnualReport, Application, ExpertScore, Review
+from centers.workdays import notice_period
 from seed.people import World
 
 LINE_MAX = {"1.1": 5, "1.2": 5, "2.1": 21, "2.2": 5, "2.3": 4, "3.1": 15, "3.2": 4, "3.3": 4, "3.4": 7,
@@ -105,20 +106,8 @@ def _annual_reports(world: World) -> list[AnnualReport]:
 
 
 def _notice(session: Session, start: date) -> tuple[date, date]:
-    """The public notice period by the centers' working-day calendar (weekdays if it is absent)."""
-    try:
-        from centers.workdays import notice_period
-    except ImportError:
-        notice_period = None
-    if notice_period is not None:
-        return notice_period(session, start)
-    day, left = start, 5
-    while True:
-        if day.weekday() < 5:
-            left -= 1
-            if left == 0:
-                return start, day
-        day += timedelta(days=1)
+    """The public notice period by the centers' working-day calendar."""
+    return notice_period(session, start)
 
 
 def world_center(world: World, center_id: int):

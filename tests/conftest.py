@@ -31,6 +31,7 @@ from sqlmodel import Session  # noqa: E402
 
 from core.db import build_engine, get_session  # noqa: E402
 from core.migrate import upgrade  # noqa: E402
+from web.app import create_app
 
 
 def _reset_postgres(url: str) -> None:
@@ -71,8 +72,6 @@ def session(engine) -> Iterator[Session]:
 
 @pytest.fixture
 def app(session):
-    from web.app import create_app
-
     application = create_app()
 
     def _session_override():

@@ -10,9 +10,9 @@ from sqlmodel import Session
 
 from accounts import service as accounts
 from accounts.models import Organisation, User
-from centers.models import Center
 from core.clock import now, today
-from marketplace.models import Challenge, Engineer
+from marketplace.challenges.models import Challenge
+from talent.models import Center, Engineer
 
 _seq = count(1)
 PASSWORD = "Passw0rd!x"

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func
@@ -16,13 +16,21 @@ from sqlmodel import Session, select
 
 from accounts import service as accounts
 from accounts.models import Organisation, User
-from centers.models import Application, Center, ExpertScore, Incident, PoolMembership
+from centers.models import Application, ExpertScore, Incident
 from core.clock import now, year_bounds
 from core.creditcode import is_valid
 from core.db import build_engine
-from marketplace.models import Answer, Bid, Challenge, Collaboration, Engineer, Event
+from core.errors import Conflict
+from core.eventlog import Event
+from core.migrate import upgrade
+from marketplace.challenges.models import Bid, Challenge
+from marketplace.consultations.models import Answer
+from marketplace.execution.models import Collaboration
 from seed.accounts import DEMO_ACCOUNTS, DEMO_FIRM
-from seed.load import row_counts
+from seed.generate import Gen
+from seed.load import load_demo, row_counts
+from seed.vocab_clusters import CLUSTERS as SEED_CLUSTERS
+from talent.models import Center, Engineer, PoolMembership
 from tests.scratch import scratch_database
 
 CHALLENGE_STATES = {"draft", "open", "bidding_closed", "awarded", "in_progress", "delivered", "accepted", "closed",
@@ -86,12 +94,7 @@ class TestSeedCommand:
         assert db.get(Organisation, user.organisation_id).name == "先来一步科技有限公司"
 
     def test_a_taken_demo_username_is_refused_cleanly(self):
-        from core.errors import Conflict
-        from seed.load import load_demo
-
         with scratch_database("seedtaken") as url:
-            from core.migrate import upgrade
-
             upgrade(url)
             engine = build_engine(url)
             try:
@@ -218,13 +221,8 @@ class TestDemoAccounts:
 
 class TestGenerator:
     def test_same_day_gives_the_same_texts(self):
-        from datetime import date
-
-        from seed.generate import Gen
-        from seed.vocab_clusters import CLUSTERS
-
         def sample(gen: Gen) -> list[str]:
-            cluster = CLUSTERS[3]
+            cluster = SEED_CLUSTERS[3]
             out = [gen.person_name(), gen.credit_code("430300"), gen.firm_name("湘潭", cluster.firm_words)]
             text = gen.challenge_text(cluster=cluster, topic=cluster.topics[0], product=cluster.products[0],
                                       firm="湘潭测试新材料有限公司", budget=gen.budget(), deadline=date(2026, 12, 31),
@@ -236,10 +234,6 @@ class TestGenerator:
         assert sample(Gen(day)) != sample(Gen(day, seed=7))
 
     def test_generated_credit_codes_validate_and_differ(self):
-        from datetime import date
-
-        from seed.generate import Gen
-
         gen = Gen(date(2026, 11, 29))
         codes = [gen.credit_code("431000", institution=i % 3 == 0) for i in range(2000)]
         assert len(set(codes)) == len(codes)

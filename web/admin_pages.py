@@ -12,14 +12,15 @@ from sqlmodel import Session, col, select
 from accounts import policy
 from accounts.deps import CurrentUser
 from accounts.models import ORG_KIND_LABELS, ROLE_LABELS, Organisation, Role, User
-from centers.models import AuditLog, Center
+from centers.models import AuditLog
 from core.csrf import verify_csrf
 from core.db import SessionDep
 from core.errors import AppError, Conflict, NotFound
 from core.templating import render
+from marketplace.challenges.forms import FormResult
+from marketplace.challenges.search import Page
 from marketplace.flows import create_user_account
-from marketplace.page_forms import FormResult
-from marketplace.search import Page
+from talent.models import Center
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
 PER_PAGE = 25

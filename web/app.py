@@ -2,42 +2,55 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from sqlalchemy.exc import DataError
-from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from accounts import pages as account_pages
+from accounts import router as account_api
+from centers import gov_pages, report_pages
+from centers import pages as center_pages
+from centers import router as center_api
 from core.db import get_engine
 from core.errors import AppError
 from core.settings import get_settings
 from core.templating import add_context_hook, render
+from marketplace.challenges import pages as challenge_pages
+from marketplace.challenges import router as challenge_api
+from marketplace.consultations import pages as consultation_pages
+from marketplace.consultations import router as consultation_api
+from marketplace.inbox import pages as inbox_pages
+from marketplace.inbox import router as inbox_api
+from marketplace.workspaces import pages as workspace_pages
+from matching import pages as matching_pages
+from matching import router as matching_api
+from matching.service import rank_engineers
+from web import admin_pages
+from web import pages as web_pages
 from web.nav import nav_context
 from web.page_cache import AnonymousPageCache
 
 log = logging.getLogger("xiechuang")
 STATIC = Path(__file__).parent / "static"
-DOMAINS = ["accounts", "marketplace", "matching", "centers", "web"]
-# Modules whose `router` the app includes, when present (JSON API first, then pages).
-ROUTER_MODULES = [
-    "accounts.router", "accounts.pages",
-    "marketplace.router", "marketplace.consult_router", "marketplace.inbox_router",
-    "matching.router",
-    "centers.router", "centers.gov_router",
-    "marketplace.pages", "marketplace.consult_pages", "marketplace.inbox_pages", "marketplace.workspace_pages",
-    "matching.pages",
-    "centers.pages", "centers.gov_pages", "centers.report_pages",
-    "web.pages", "web.admin_pages",
+# The routers the app includes: JSON API first, then pages.
+ROUTERS = [
+    account_api.router, challenge_api.router, consultation_api.router, inbox_api.router, matching_api.router,
+    center_api.router,
+    account_pages.router, challenge_pages.router, consultation_pages.router, inbox_pages.router,
+    workspace_pages.router, matching_pages.router, center_pages.router, gov_pages.router, report_pages.router,
+    web_pages.router, admin_pages.router,
 ]
 
 CSP = (
@@ -61,8 +74,6 @@ def _error_response(request: Request, status: int, body: dict) -> Response:
     if wants_json(request):
         return JSONResponse(body, status_code=status)
     if status == 401 and not request.headers.get("hx-request"):
-        from fastapi.responses import RedirectResponse
-
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
     return render(request, "error.html", {"status": status, "message": body.get("detail", "")},
                   block="content" if request.headers.get("hx-request") else None, status_code=status)
@@ -131,20 +142,7 @@ class SecurityHeaders:
 async def lifespan(app: FastAPI):
     settings = get_settings()
     settings.resolved_secret()  # production refuses to start without a real secret
-    for module_name in DOMAINS:
-        module = _optional(module_name + ".lifespan")
-        if module and hasattr(module, "startup"):
-            module.startup(app)
     yield
-
-
-def _optional(name: str):
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name and name.startswith(exc.name):
-            return None
-        raise
 
 
 ERROR_SCHEMA = {
@@ -165,8 +163,6 @@ ERROR_SCHEMA = {
 
 def _document_error_bodies(app: FastAPI) -> None:
     """Describe the real 422 body (field + Chinese message) instead of FastAPI's default."""
-    from fastapi.openapi.utils import get_openapi
-
     def openapi() -> dict:
         if app.openapi_schema is None:
             schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
@@ -233,11 +229,10 @@ def create_app() -> FastAPI:
         """The load test's floor: no database, no template."""
         return Response("ok", media_type="text/plain")
 
+    app.state.rank_engineers = rank_engineers  # the marketplace's matcher (marketplace/ranker.py)
     _document_error_bodies(app)
     add_context_hook(nav_context)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module_name in ROUTER_MODULES:
-        module = _optional(module_name)
-        if module is not None:
-            app.include_router(module.router)
+    for router in ROUTERS:
+        app.include_router(router)
     return app

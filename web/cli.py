@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import sys
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
+from centers import commands as center_commands
+from core.backup import backup, restore
+from core.db import session_scope
 from core.errors import AppError
+from core.migrate import upgrade
+from core.settings import get_settings
+from marketplace import commands as marketplace_commands
+from marketplace.flows import create_user_account
+from matching import commands as matching_commands
+from seed.accounts import DEMO_ACCOUNTS
+from seed.load import load_demo
 
 app = typer.Typer(help="协创 Xiechuang: 工程师协同创新平台", no_args_is_help=True, add_completion=False,
                   pretty_exceptions_enable=False)
@@ -20,8 +30,6 @@ app.add_typer(db_app, name="db")
 app.add_typer(seed_app, name="seed")
 app.add_typer(user_app, name="user")
 
-# Domains add their own commands (match, index, eval, indicators, import …).
-COMMAND_MODULES = ["marketplace.commands", "matching.commands", "centers.commands"]
 
 
 def fail(message: str, code: int = 1) -> None:
@@ -36,9 +44,6 @@ def emit(obj) -> None:
 @db_app.command("upgrade")
 def db_upgrade(revision: str = "head") -> None:
     """Create or migrate the schema (Alembic)."""
-    from core.migrate import upgrade
-    from core.settings import get_settings
-
     upgrade(get_settings().database_url, revision)
     typer.echo("数据库已迁移到最新版本")
 
@@ -46,9 +51,6 @@ def db_upgrade(revision: str = "head") -> None:
 @seed_app.command("demo")
 def seed_demo() -> None:
     """Load the demo data set; running it twice changes nothing."""
-    from core.db import session_scope
-    from seed.load import load_demo
-
     with session_scope() as session:
         counts = load_demo(session)
     emit(counts)
@@ -66,9 +68,6 @@ def user_create(
     display_name: Annotated[str, typer.Option("--name")] = "",
 ) -> None:
     """Create a user with a role (and its organisation, center, engineer or city)."""
-    from core.db import session_scope
-    from marketplace.flows import create_user_account
-
     with session_scope() as session:
         user = create_user_account(session, username=username, password=password, role=role, org=org,
                                    center=center, engineer=engineer, region=region, display_name=display_name)
@@ -78,11 +77,6 @@ def user_create(
 @app.command("backup")
 def backup_cmd(target: Annotated[str, typer.Argument(help="备份文件路径")]) -> None:
     """Back up the database (SQLite online backup, or pg_dump)."""
-    from pathlib import Path
-
-    from core.backup import backup
-    from core.settings import get_settings
-
     path = backup(get_settings().database_url, Path(target))
     emit({"backup": str(path), "bytes": path.stat().st_size})
 
@@ -90,11 +84,6 @@ def backup_cmd(target: Annotated[str, typer.Argument(help="备份文件路径")]
 @app.command("restore")
 def restore_cmd(source: Annotated[str, typer.Argument(help="备份文件路径")]) -> None:
     """Restore the database from a backup (stop the app first)."""
-    from pathlib import Path
-
-    from core.backup import restore
-    from core.settings import get_settings
-
     restore(get_settings().database_url, Path(source))
     emit({"restored": source})
 
@@ -107,9 +96,9 @@ def serve(
     reload: Annotated[bool, typer.Option("--reload")] = False,
 ) -> None:
     """Run the web app."""
+    # lazy: the server is imported only by `serve`
     import uvicorn
 
-    from core.settings import get_settings
 
     settings = get_settings()
     settings.resolved_secret()
@@ -119,27 +108,14 @@ def serve(
 
 
 def _print_demo_accounts() -> None:
-    try:
-        from seed.accounts import DEMO_ACCOUNTS
-    except ImportError:
-        return
     typer.echo("演示账号（仅开发模式显示）：")
     for username, password, role, label in DEMO_ACCOUNTS:
         typer.echo(f"  {label:<8} 用户名 {username:<16} 密码 {password}")
 
 
-def _register_domain_commands() -> None:
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name and name.startswith(exc.name):
-                continue
-            raise
-        module.register(app)
-
-
-_register_domain_commands()
+# Domains add their own commands (match, index, eval, indicators, import, sweep, notify).
+for commands in (marketplace_commands, matching_commands, center_commands):
+    commands.register(app)
 
 
 def main() -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from centers.models import Center
-from marketplace.models import Challenge, ChallengeKind, ChallengeStatus, Collaboration, Engineer
+from marketplace.challenges.models import Challenge, ChallengeKind, ChallengeStatus
+from marketplace.execution.models import Collaboration
+from talent.models import Center, Engineer
 
 
 def home_context(session: Session) -> dict:

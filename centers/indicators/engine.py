@@ -15,12 +15,13 @@ from centers.indicators import talent_figures as talent
 from centers.indicators.evidence import Evidence, LineResult
 from centers.indicators.rubric import LINE_BY_ID, LINES, capped
 from centers.indicators.scope import build_scope
-from centers.models import Center, ExpertScore
+from centers.models import ExpertScore
 from core.clock import today
 from core.errors import Invalid
+from core.eventlog import Event
 from core.recent import Recent
 from core.settings import get_settings
-from marketplace.models import Event
+from talent.models import Center
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 

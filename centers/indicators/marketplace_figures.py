@@ -17,9 +17,16 @@ from sqlmodel import Session, select
 from accounts.models import Organisation
 from centers.indicators.evidence import Evidence
 from centers.indicators.scope import Scope
-from marketplace.models import (
-    Answer, Bid, Challenge, Collaboration, CollaborationMember, ContractKind, Engineer, Event, WorkLog,
+from core.eventlog import Event
+from marketplace.challenges.models import Bid, Challenge
+from marketplace.consultations.models import Answer
+from marketplace.execution.models import (
+    Collaboration,
+    CollaborationMember,
+    ContractKind,
+    WorkLog,
 )
+from talent.models import Engineer
 
 SERVICE_TYPES = ("研发设计", "技术改造", "技术转移与交易")
 CONTRACT_KINDS = tuple(kind.value for kind in ContractKind)

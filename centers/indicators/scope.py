@@ -8,9 +8,8 @@ from datetime import date, datetime
 from sqlalchemy import and_, or_
 from sqlmodel import Session, select
 
-from centers.models import Center, PoolMembership
 from core.clock import to_china, year_bounds
-
+from talent.models import Center, PoolMembership
 
 
 @dataclass(frozen=True)

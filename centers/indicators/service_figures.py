@@ -14,7 +14,17 @@ from centers.indicators.evidence import Evidence, LineResult
 from centers.indicators.rubric import capped, step
 from centers.indicators.scope import Scope
 from centers.indicators.talent_figures import mechanisms
-from centers.models import Booking, Honour, Incident, LocalSupport, ProfessionalService, Project, Resource, Standard, Training
+from centers.models import (
+    Booking,
+    Honour,
+    Incident,
+    LocalSupport,
+    ProfessionalService,
+    Project,
+    Resource,
+    Standard,
+    Training,
+)
 
 PROJECT_POINTS = {("国家级", "牵头"): 3, ("国家级", "参与"): 2, ("省级", "牵头"): 2, ("省级", "参与"): 1}
 STANDARD_POINTS = {"国家标准": 4, "行业标准": 3, "地方标准": 2, "团体标准": 1}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+
 from sqlalchemy import or_
 from sqlmodel import Session, select
 
@@ -10,8 +11,9 @@ from accounts.models import Organisation
 from centers.indicators.evidence import Evidence, LineResult
 from centers.indicators.rubric import capped, step
 from centers.indicators.scope import Scope, in_pool_during
-from centers.models import Attendance, Mechanism, Partnership, PoolMembership, Resource, Training
-from marketplace.models import Engineer, ShareAgreement
+from centers.models import Attendance, Mechanism, Partnership, Resource, Training
+from marketplace.execution.models import ShareAgreement
+from talent.models import Engineer, PoolMembership
 
 SENIOR_TITLE_WORDS = ("高级", "正高", "教授", "研究员", "首席")
 

@@ -8,9 +8,10 @@ from sqlmodel import Session, select
 
 from centers.indicators import marketplace_figures as market
 from centers.indicators.scope import build_scope
-from centers.models import Center
 from core.clock import to_china
-from marketplace.models import Answer, Bid, Challenge
+from marketplace.challenges.models import Bid, Challenge
+from marketplace.consultations.models import Answer
+from talent.models import Center
 
 TREND_FIGURES = {
     "challenges_published": "发布榜单",

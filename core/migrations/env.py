@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-import core.models  # noqa: F401  (registers every table)
+import web.schema  # noqa: F401  (registers every table)
 from core.db import build_engine, metadata
 from core.settings import get_settings
 

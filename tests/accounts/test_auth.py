@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from accounts.service import IP_MAX_FAILURES
 from core.creditcode import validate_credit_code
 from tests.factories import PASSWORD, make_user
 
@@ -87,8 +88,6 @@ def test_home_page_in_chinese(client):
 
 
 def test_one_address_is_throttled_across_accounts(client, session):
-    from accounts.service import IP_MAX_FAILURES
-
     make_user(session, username="victim")
     for n in range(IP_MAX_FAILURES):
         client.post("/api/v1/auth/token", data={"username": f"guess{n}", "password": "wrong-pass1"})

@@ -8,8 +8,10 @@ from decimal import Decimal
 from sqlmodel import Session, select
 
 from accounts.models import Organisation, User
-from centers.models import Center, PoolMembership
-from marketplace.models import Answer, Bid, Challenge, Collaboration, Engineer
+from marketplace.challenges.models import Bid, Challenge
+from marketplace.consultations.models import Answer
+from marketplace.execution.models import Collaboration
+from talent.models import Center, Engineer, PoolMembership
 from tests.factories import make_challenge, make_engineer, make_org, make_user
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlmodel import select
 
 from centers import gov, recognition
-from centers.models import ExpertScore, Review
+from centers.indicators.engine import compute_indicators
+from centers.models import Application, ExpertScore, Review
 from core.errors import Conflict
 from tests.centers.factories import at, published
 from tests.centers.test_pages import _login
@@ -129,10 +131,6 @@ class TestRecognition:
 
 
 def recognition_app(session, center):
-    from sqlmodel import select
-
-    from centers.models import Application
-
     return session.exec(select(Application).where(Application.center_id == center.id)).one()
 
 
@@ -161,7 +159,6 @@ def test_province_records_a_veto_event(client, session):
                                                    "happened_on": "2026-07-01", "description": "实验室爆燃", "severe": "1"},
                            follow_redirects=False)
     assert response.status_code == 303
-    from centers.indicators import compute_indicators
 
     assert compute_indicators(session, center=center, year=2026)["veto"] is True
     bad = client.post("/gov/incidents", data={"csrf_token": token, "center_id": str(center.id), "kind": "其他",

@@ -5,9 +5,29 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from centers.indicators import LINES, compute_indicators
-from centers.models import ExpertScore, Honour, Incident, LocalSupport, Project, Training
-from tests.centers.factories import answer, at, bid, collaboration, firm, join_pool, published
+from centers.indicators import engine
+from centers.indicators.engine import compute_indicators
+from centers.indicators.rubric import LINES
+from centers.models import (
+    ExpertScore,
+    Honour,
+    Incident,
+    LocalSupport,
+    Project,
+    Training,
+)
+from core.settings import get_settings
+from marketplace.challenges import service as challenges
+from marketplace.challenges.schemas import ChallengeCreate
+from tests.centers.factories import (
+    answer,
+    at,
+    bid,
+    collaboration,
+    firm,
+    join_pool,
+    published,
+)
 from tests.factories import make_center, make_engineer, make_user
 
 
@@ -198,10 +218,6 @@ class TestCachedTable:
     """With the reuse of computed tables switched on (as in production), the figures still move at once."""
 
     def test_publishing_through_the_product_moves_the_cached_table(self, session, monkeypatch):
-        from core.settings import get_settings
-        from marketplace import challenges
-        from marketplace.schemas import ChallengeCreate
-
         monkeypatch.setattr(get_settings(), "indicator_cache_seconds", 120)
         center = make_center(session)
         owner = make_user(session, role="sme")
@@ -220,11 +236,6 @@ class TestCachedTable:
         assert after == before + 1
 
     def test_a_table_may_lag_the_log_by_the_lag_setting_and_no_more(self, session, monkeypatch):
-        from centers.indicators import engine
-        from core.settings import get_settings
-        from marketplace import challenges
-        from marketplace.schemas import ChallengeCreate
-
         monkeypatch.setattr(get_settings(), "indicator_cache_seconds", 120)
         monkeypatch.setattr(get_settings(), "indicator_lag_seconds", 60)
         center = make_center(session)

@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from centers.indicators import compute_indicators
+from centers.indicators.engine import compute_indicators
 from core.clock import today
-from marketplace import bids, challenges, consultations, execution
-from marketplace.schemas import BidCreate, ChallengeCreate
+from marketplace.challenges import bids
+from marketplace.challenges import service as challenges
+from marketplace.challenges.schemas import BidCreate, ChallengeCreate
+from marketplace.consultations import service as consultations
+from marketplace.execution import service as execution
 from tests.centers.factories import join_pool
 from tests.factories import make_center, make_org, make_user
 

@@ -8,8 +8,9 @@ from datetime import date
 from openpyxl import Workbook
 from sqlmodel import select
 
-from centers.indicators import compute_indicators
-from centers.models import PoolMembership, Resource
+from centers.indicators.engine import compute_indicators
+from centers.models import Resource
+from talent.models import PoolMembership
 from tests.centers.test_pages import _login
 from tests.factories import make_center, make_engineer, make_user
 

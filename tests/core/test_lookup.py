@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from centers.models import Center
-from centers.service import find_center
 from core.errors import NotFound
 from core.lookup import MAX_ID, find_by_ref
-from marketplace.models import Engineer
-from marketplace.service import find_challenge, find_engineer, get_challenge, get_engineer
+from marketplace.service import find_challenge, get_challenge
+from talent.models import Center, Engineer
+from talent.service import find_center, find_engineer, get_engineer
 from tests.factories import make_center, make_challenge, make_engineer
 
 

@@ -1,11 +1,11 @@
-"""The models that core.models imports (what Alembic's env sees) match the migrated schema."""
+"""The models that web.schema imports (what Alembic's env sees) match the migrated schema."""
 
 from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-import core.models  # noqa: F401  (registers every table, as core/migrations/env.py does)
+import web.schema  # noqa: F401  (registers every table, as core/migrations/env.py does)
 from core.db import metadata
 
 

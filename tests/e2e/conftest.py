@@ -17,10 +17,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from core.db import build_engine
 from tests.servers import cli, running_app
 
 CHROMIUM = "/usr/bin/chromium"
@@ -73,8 +75,6 @@ def _postgres_e2e_url(base_url: str) -> str:
 
 
 def _admin_exec(url: str, statement: str) -> None:
-    from core.db import build_engine
-
     engine = build_engine(make_url(url).set(database="postgres").render_as_string(hide_password=False))
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text(statement))
@@ -115,6 +115,7 @@ def site() -> Iterator[Site]:
         path = tmp / f"{kind}.jsonl"
         path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n", encoding="utf-8")
         cli(url, tmp, "import", kind, str(path))
+    cli(url, tmp, "index", "rebuild")  # as `make run` does: no page request builds an index
     _create_users(url, tmp)
     try:
         with running_app(url, tmp) as base:
@@ -126,6 +127,7 @@ def site() -> Iterator[Site]:
 
 @pytest.fixture(scope="session")
 def browser():
+    # lazy: Playwright is loaded only by the browser tests
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -163,8 +165,6 @@ def sign_in(page, username: str) -> None:
 
 
 def api_token(site: Site, username: str) -> str:
-    import httpx
-
     resp = httpx.post(f"{site.base}/api/v1/auth/token", data={"username": username, "password": PASSWORD})
     assert resp.status_code == 200, resp.text
     return resp.json()["access_token"]

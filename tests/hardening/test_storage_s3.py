@@ -19,8 +19,9 @@ from sqlmodel import func, select
 
 from core.errors import NotFound
 from core.settings import Settings, get_settings
-from marketplace import storage
-from marketplace.models import Deliverable, StoredFile
+from marketplace.execution.models import Deliverable
+from marketplace.files import service as storage
+from marketplace.files.models import StoredFile
 from tests.marketplace.test_api import people, post_challenge  # noqa: F401 - people is a fixture
 from tests.servers import free_port
 

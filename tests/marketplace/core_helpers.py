@@ -8,10 +8,18 @@ from decimal import Decimal
 from sqlmodel import Session, col, select
 
 from accounts.models import User
-from marketplace import bids
-from marketplace.models import Bid, Challenge, Engineer, Event
-from marketplace.schemas import BidCreate
-from tests.factories import make_center, make_challenge, make_engineer, make_org, make_user
+from core.eventlog import Event
+from marketplace.challenges import bids
+from marketplace.challenges.models import Bid, Challenge
+from marketplace.challenges.schemas import BidCreate
+from talent.models import Engineer
+from tests.factories import (
+    make_center,
+    make_challenge,
+    make_engineer,
+    make_org,
+    make_user,
+)
 
 
 @dataclass

@@ -7,15 +7,24 @@ scenario and the refused roles go first, so the allowed ones meet the state unto
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from accounts.service import issue_token
-from marketplace import bids, challenges, execution
-from marketplace.schemas import BidCreate, MilestoneCreate
-from tests.factories import make_center, make_challenge, make_engineer, make_org, make_user
+from marketplace.challenges import bids
+from marketplace.challenges import service as challenges
+from marketplace.challenges.schemas import BidCreate
+from marketplace.execution import service as execution
+from marketplace.execution.schemas import MilestoneCreate
+from tests.factories import (
+    make_center,
+    make_challenge,
+    make_engineer,
+    make_org,
+    make_user,
+)
 
 ROLES = ["anon", "firm", "other_firm", "lead", "outsider", "operator", "other_operator", "province", "admin"]
 LOGGED_IN = set(ROLES) - {"anon"}

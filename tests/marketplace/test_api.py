@@ -8,7 +8,9 @@ import pytest
 from sqlmodel import col, select
 
 from core.clock import today
-from marketplace.models import Event
+from core.eventlog import Event
+from marketplace.execution.models import Collaboration
+from marketplace.inbox.service import unread_count
 from tests.factories import PASSWORD, make_center, make_engineer, make_org, make_user
 
 DEADLINE = str(today() + timedelta(days=20))
@@ -194,8 +196,6 @@ class TestFiles:
 
 class TestInbox:
     def test_each_step_reaches_the_other_party(self, client, session, people):
-        from marketplace.notifications import unread_count
-
         h = people["h"]
         c = post_challenge(client, h)
         bid = client.post(f"/api/v1/challenges/{c['id']}/bids", headers=h["eng0"],
@@ -209,7 +209,6 @@ class TestInbox:
         assert unread_count(session, user=people["firm"]) == 1  # a refused request notifies nobody
         collab_id = client.get(f"/api/v1/bids/{bid['id']}", headers=h["eng0"]).json()  # still visible to its author
         assert collab_id["status"] == "awarded"
-        from marketplace.models import Collaboration
 
         collab = session.exec(select(Collaboration).where(Collaboration.bid_id == bid["id"])).one()
         client.post(f"/api/v1/collaborations/{collab.id}/deliver", headers=h["eng0"], json={"note": "请验收"})

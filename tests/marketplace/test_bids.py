@@ -7,11 +7,12 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
-from centers.models import PoolMembership
 from core.errors import Conflict, Forbidden, Invalid
-from marketplace import bids
-from marketplace.models import Bid, CollaborationMember
-from marketplace.schemas import BidCreate, TeamMemberIn
+from marketplace.challenges import bids
+from marketplace.challenges.models import Bid
+from marketplace.challenges.schemas import BidCreate, TeamMemberIn
+from marketplace.execution.models import CollaborationMember
+from talent.models import PoolMembership
 from tests.factories import make_center, make_engineer
 from tests.marketplace.core_helpers import bid, kinds, market
 

@@ -10,15 +10,24 @@ from sqlmodel import Session, func, select
 
 from accounts import service as accounts
 from accounts.models import User
-from centers.models import PoolMembership
-from marketplace import consultations
-from marketplace.consultations import AnswerCreate, ConsultationCreate, RatingCreate
-from marketplace.models import Answer, Challenge, Event, Invitation, Notification, Rating
 from core.db import WRITE_OPTION, build_engine
 from core.errors import Conflict, Invalid
+from core.eventlog import Event
 from core.migrate import upgrade
+from marketplace.challenges.models import Challenge, Invitation
+from marketplace.consultations import service as consultations
+from marketplace.consultations.models import Answer
+from marketplace.consultations.service import (
+    AnswerCreate,
+    ConsultationCreate,
+    RatingCreate,
+)
+from marketplace.execution.models import Rating
+from marketplace.inbox.models import Notification
+from talent.models import PoolMembership
 from tests.factories import make_center, make_engineer, make_org, make_user
 from tests.scratch import scratch_database
+from tests.web.helpers import login
 
 
 def bearer(user) -> dict[str, str]:
@@ -203,8 +212,6 @@ class TestApi:
 
 class TestPages:
     def test_firm_asks_engineer_answers_with_htmx_firm_adopts_and_escalates(self, client, session, cast):
-        from tests.web.helpers import login
-
         asker, chen = cast["asker"], cast["users"][0]
         token = login(client, asker)
         form = client.get("/consultations/new")
@@ -248,8 +255,6 @@ class TestPages:
         assert "本问诊已转为揭榜挂帅榜单" in client.get(url).text
 
     def test_engineer_cannot_open_the_question_form_and_visitors_are_sent_to_login(self, client, session, cast):
-        from tests.web.helpers import login
-
         session.commit()  # an error response rolls the request's session back
         assert client.get("/consultations/new", follow_redirects=False).status_code == 303
         login(client, cast["users"][0])

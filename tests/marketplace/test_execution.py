@@ -11,11 +11,22 @@ from sqlmodel import select
 
 from core.clock import now
 from core.errors import Conflict, Forbidden, Invalid
+from core.eventlog import Event
 from core.settings import get_settings
-from marketplace import bids, execution, money, oversight, reputation, storage
-from marketplace.models import Collaboration, Event, Milestone
-from marketplace.schemas import MilestoneCreate, PaymentCreate, RatingIn, ShareAgreementIn, WorkLogCreate
+from marketplace.challenges import bids
+from marketplace.execution import money, oversight, reputation
+from marketplace.execution import service as execution
+from marketplace.execution.models import Collaboration, Milestone, Rating
+from marketplace.execution.schemas import (
+    MilestoneCreate,
+    PaymentCreate,
+    RatingIn,
+    ShareAgreementIn,
+    WorkLogCreate,
+)
+from marketplace.files import service as storage
 from marketplace.sweep_commands import sweep
+from talent.models import Center
 from tests.factories import make_engineer, make_user
 from tests.marketplace.core_helpers import Market, bid, kinds, market
 
@@ -165,8 +176,6 @@ class TestDeliveryAndAcceptance:
             reputation.rate(session, collaboration=collab, challenge=m.challenge, by=m.firm, data=RatingIn(rating=5))
 
     def test_reputation_trend_compares_last_six_months(self, session):
-        from marketplace.models import Rating
-
         m, collab = awarded(session)
         old = now() - timedelta(days=300)
         for score, at in [(2, old), (3, old), (5, now()), (5, now())]:
@@ -186,7 +195,6 @@ class TestDisputeStopReassign:
         with pytest.raises(Forbidden):
             oversight.resolve_dispute(session, collaboration=collab, challenge=m.challenge, by=m.firm,
                                       outcome="resume", note="")
-        from centers.models import Center
 
         operator = make_user(session, role="center", center=session.get(Center, m.challenge.center_id))
         oversight.resolve_dispute(session, collaboration=collab, challenge=m.challenge, by=operator,

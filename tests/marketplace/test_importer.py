@@ -13,17 +13,22 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import text
 from sqlmodel import select
 
-from centers.models import Center, PoolMembership
+from accounts.models import Organisation
+from core.creditcode import check_character, validate_credit_code
 from core.db import build_engine
 from core.errors import Invalid
+from core.eventlog import Event
 from core.migrate import upgrade
-from marketplace.importer import apply_import, import_file, plan_import
-from marketplace.importer_files import read_records
-from marketplace.models import Challenge, Engineer, Event
-from accounts.models import Organisation
+from marketplace.challenges.models import Challenge
+from marketplace.importer.files import parse_csv, parse_jsonl, read_records
+from marketplace.importer.records import ChallengeRecord, EngineerRecord, parse_record
+from marketplace.importer.service import apply_import, import_file, plan_import
+from talent.models import Center, Engineer, PoolMembership
 from tests.factories import make_center
 from tests.scratch import scratch_database
 
@@ -31,8 +36,6 @@ CLI = [sys.executable, "-c", "from web.cli import main; main()"]
 
 
 def credit_code(body: str = "91430100MA4L0TXX3") -> str:
-    from core.creditcode import check_character
-
     return body + check_character(body)
 
 
@@ -321,12 +324,6 @@ def test_cli_challenges_from_xlsx(cli_db, tmp_path):
 
 
 # ---------------------------------------------------------------- random input never crashes
-
-from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
-
-from core.creditcode import validate_credit_code  # noqa: E402
-from marketplace.importer_files import parse_csv, parse_jsonl  # noqa: E402
-from marketplace.importer_records import ChallengeRecord, EngineerRecord, parse_record  # noqa: E402
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 cells = st.one_of(st.none(), st.text(max_size=30), st.integers(), st.floats(allow_nan=True), st.booleans(),

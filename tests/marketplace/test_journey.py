@@ -8,7 +8,7 @@ from sqlmodel import col, select
 
 from accounts.service import issue_token
 from core.clock import today
-from marketplace.models import Event
+from core.eventlog import Event
 from tests.factories import make_center, make_engineer, make_org, make_user
 
 DEADLINE = str(today() + timedelta(days=15))

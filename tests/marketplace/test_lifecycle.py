@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlmodel import select
 
 from core.clock import today
 from core.errors import Conflict
-from marketplace import challenges, lifecycle
-from marketplace.models import Event
-from marketplace.schemas import ChallengeCreate
+from core.eventlog import Event
+from marketplace.challenges import bids, lifecycle
+from marketplace.challenges import service as challenges
+from marketplace.challenges.schemas import ChallengeCreate
 from marketplace.sweep_commands import sweep
-from sqlmodel import select
 from tests.factories import make_challenge, make_org, make_user
 from tests.marketplace.core_helpers import bid, kinds, market
 
@@ -69,8 +70,6 @@ class TestCreateAndPublish:
         assert b.status == "rejected" and "需求调整" in b.reason
 
     def test_no_cancel_after_award(self, session):
-        from marketplace import bids
-
         m = market(session)
         b = bid(session, m, 0)
         bids.award(session, challenge=m.challenge, bid=b, by=m.firm)

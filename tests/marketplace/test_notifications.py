@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+import json
+import os
 import socket
+import subprocess
+import sys
 import threading
 from datetime import timedelta
 
-import pytest
 from sqlmodel import select
 
 from accounts import service as accounts
+from core import eventlog as events
 from core.clock import now
+from core.migrate import upgrade
 from core.settings import get_settings
-from marketplace import events
-from marketplace.mailer import deliver_pending
-from marketplace.models import Notification, OutboxEmail
-from marketplace.notifications import build_digests, notify, notify_for_event, unread_count
+from marketplace.inbox.mailer import deliver_pending
+from marketplace.inbox.models import Notification, OutboxEmail
+from marketplace.inbox.service import (
+    build_digests,
+    notify,
+    notify_for_event,
+    unread_count,
+)
 from tests.factories import make_center, make_challenge, make_org, make_user
+from tests.scratch import scratch_database
 from tests.web.helpers import login
 
 
@@ -226,14 +236,6 @@ class TestPages:
 
 
 def test_digest_command_runs_against_a_real_database(tmp_path):
-    import json
-    import os
-    import subprocess
-    import sys
-
-    from core.migrate import upgrade
-    from tests.scratch import scratch_database
-
     with scratch_database("digest") as url:
         upgrade(url)
         env = {**os.environ, "XIECHUANG_DATABASE_URL": url, "XIECHUANG_VAR_DIR": str(tmp_path / "var")}

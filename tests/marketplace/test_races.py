@@ -13,10 +13,12 @@ from sqlmodel import Session, select
 from accounts.models import User
 from core.db import build_engine
 from core.errors import Conflict
+from core.eventlog import Event
 from core.migrate import upgrade
-from marketplace import bids
-from marketplace.models import Bid, Challenge, Collaboration, Event
-from marketplace.schemas import BidCreate
+from marketplace.challenges import bids
+from marketplace.challenges.models import Bid, Challenge
+from marketplace.challenges.schemas import BidCreate
+from marketplace.execution.models import Collaboration
 from tests.factories import make_challenge, make_engineer, make_org, make_user
 from tests.scratch import scratch_database
 

@@ -7,10 +7,11 @@ import io
 import pytest
 from starlette.datastructures import UploadFile
 
-from core.errors import Invalid
+from core.errors import Invalid, NotFound
 from core.settings import get_settings
-from marketplace import storage
+from marketplace.files import service as storage
 from tests.factories import make_user
+from tests.marketplace.test_api import post_challenge, token
 
 
 class TestNamesAndTypes:
@@ -40,8 +41,6 @@ class TestLocalStorage:
         assert storage.used_bytes(session, user.id) == len(b"%PDF-1.4 x")
 
     def test_keys_cannot_escape_the_folder(self, tmp_path):
-        from core.errors import NotFound
-
         with pytest.raises(NotFound):
             storage.LocalStorage(tmp_path).get("../../etc/passwd")
 
@@ -77,8 +76,6 @@ class TestReadUpload:
         assert refused.value.field == "file" and source.bytes_read == 0
 
     def test_route_refuses_oversized_upload_with_the_size_message(self, client, session, monkeypatch):
-        from tests.marketplace.test_api import post_challenge, token
-
         firm = make_user(session, role="sme")
         session.commit()
         heads = {"firm": token(client, firm)}

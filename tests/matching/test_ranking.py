@@ -7,10 +7,16 @@ import socket
 import time
 
 import pytest
+from sqlmodel import select
 
+from core.errors import Invalid
+from core.settings import get_settings
+from marketplace.challenges.schemas import ChallengeUpdate
+from marketplace.challenges.service import update_challenge
 from matching import service
 from matching.fusion import NO_DIVERSITY
-from tests.factories import make_challenge, make_org
+from talent.models import Engineer
+from tests.factories import make_challenge, make_org, make_user
 from tests.matching.conftest import add_engineer
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -68,7 +74,6 @@ class TestContract:
 
     def test_top_is_validated(self, session, pool):
         ch = _challenge(session, title="液压", description="液压阀", skills=["液压"])
-        from core.errors import Invalid
 
         with pytest.raises(Invalid):
             service.match_challenge(session, challenge=ch, top=0)
@@ -87,8 +92,7 @@ class TestDiversity:
                         skills=["液压", "电液比例控制"])
         plain = service.rank_engineers(session, challenge=ch, top=4, diversity=NO_DIVERSITY)
         diverse = service.rank_engineers(session, challenge=ch, top=4)
-        ext = {e.id: e.external_id for e in session.exec(__import__("sqlmodel").select(
-            __import__("marketplace.models", fromlist=["Engineer"]).Engineer)).all()}
+        ext = {e.id: e.external_id for e in session.exec(select(Engineer)).all()}
         assert "D-B0" not in [ext[i] for i, _, _ in plain]
         assert "D-B0" in [ext[i] for i, _, _ in diverse]
         scores = [s for _, s, _ in diverse]
@@ -152,8 +156,6 @@ class TestRecentMatches:
 
     @pytest.fixture(autouse=True)
     def cached(self, monkeypatch):
-        from core.settings import get_settings
-
         monkeypatch.setattr(get_settings(), "match_cache_seconds", 60)
 
     def test_repeat_reuses_and_callers_cannot_spoil_it(self, session, pool):
@@ -165,10 +167,6 @@ class TestRecentMatches:
         assert service.match_challenge(session, challenge=ch, top=1)["matches"][0]["engineer"] == "M-HYD"
 
     def test_a_new_engineer_and_an_edit_are_seen_at_once(self, session, pool):
-        from marketplace.challenges import update_challenge
-        from marketplace.schemas import ChallengeUpdate
-        from tests.factories import make_user
-
         ch = _challenge(session, title="储能电站电池SOC误差大", description="荷电状态估算误差超过5%。", skills=["BMS"],
                         fields=["先进储能材料"])
         assert service.match_challenge(session, challenge=ch, top=3)["matches"][0]["engineer"] == "M-BMS"

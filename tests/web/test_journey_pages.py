@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import re
 
-from marketplace.models import Bid, Challenge, Collaboration, Event, Milestone, Rating
+from core.eventlog import Event
+from marketplace.challenges import bids as bid_service
+from marketplace.challenges.models import Bid, Challenge
+from marketplace.challenges.schemas import BidCreate
+from marketplace.execution import service as execution
+from marketplace.execution.models import Collaboration, Milestone, Rating
+from marketplace.inbox.models import Notification
 from tests.factories import make_challenge, make_engineer, make_org, make_user
 from tests.web.helpers import login
 
@@ -151,10 +157,6 @@ def test_nda_opens_the_details_and_the_bid_form(client, session):
 
 
 def test_reject_delivery_then_engineer_rates_the_firm(client, session):
-    from marketplace import bids as bid_service
-    from marketplace import execution
-    from marketplace.schemas import BidCreate
-
     org = make_org(session)
     firm = make_user(session, role="sme", organisation=org)
     engineer = make_engineer(session, name="吴工")
@@ -187,8 +189,6 @@ def test_reject_delivery_then_engineer_rates_the_firm(client, session):
 
 
 def test_a_bid_made_on_the_page_reaches_the_firms_inbox(client, session):
-    from marketplace.models import Notification
-
     org = make_org(session)
     firm = make_user(session, role="sme", organisation=org)
     challenge = make_challenge(session, company=org, title="减速机温升超标")

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from marketplace.search import HallQuery, search_challenges, search_engineers
+from marketplace.challenges.search import HallQuery, search_challenges, search_engineers
+from talent.models import PoolMembership
 from tests.factories import make_center, make_challenge, make_engineer
 
 
@@ -58,8 +59,6 @@ def test_filters_combine(session):
 
 
 def test_engineer_directory_by_center_and_skill(session):
-    from centers.models import PoolMembership
-
     center = make_center(session)
     inside = make_engineer(session, name="李工", skills=["轨道交通牵引", "变流器"])
     outside = make_engineer(session, name="王工", skills=["轨道交通牵引"])

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from marketplace.models import Bid, Collaboration, CollaborationMember, Milestone
+from marketplace.challenges.models import Bid
+from marketplace.execution.models import Collaboration, CollaborationMember, Milestone
 from tests.factories import make_challenge, make_engineer, make_org, make_user
 from tests.web.helpers import login
 

@@ -1,0 +1,1 @@
+"""The inbox: notifications derived from the log, e-mail through the outbox, daily digests."""

@@ -1,0 +1,1 @@
+"""The search indexes behind matching: lexical (BM25 over jieba words), dense vectors (FAISS), their store."""

@@ -1,0 +1,100 @@
+"""Roster import: a CSV or XLSX of engineers added to a center's pool in one go.
+
+Columns (Chinese or English headers): external_id/编号, name/姓名 (required), engagement/聘用方式,
+title/职称, region/地区, skills/技能, fields/领域, talent_level/人才层次, long_term/长期合作 (是/否).
+Every row is checked first; if any is invalid nothing is written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from sqlmodel import Session
+
+from accounts.models import User
+from core.errors import Invalid
+from talent.models import Center, Engineer, TalentLevel
+from talent.pool import ENGAGEMENTS, add_member
+from talent.service import find_engineer
+
+HEADERS = {
+    "编号": "external_id", "外部编号": "external_id", "姓名": "name", "聘用方式": "engagement", "职称": "title",
+    "地区": "region", "技能": "skills", "领域": "fields", "人才层次": "talent_level", "长期合作": "long_term",
+}
+LIST_SPLIT = re.compile(r"[;；,，、]")
+YES = {"是", "y", "yes", "true", "1", "长期"}
+MAX_ROWS = 5000
+
+
+def read_rows(filename: str, content: bytes) -> list[dict[str, str]]:
+    """Rows as dicts with canonical keys, from .csv (UTF-8, with or without BOM) or .xlsx."""
+    name = filename.lower()
+    if name.endswith(".csv"):
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = content.decode("gb18030", errors="replace")
+        raw = list(csv.DictReader(io.StringIO(text)))
+    elif name.endswith(".xlsx"):
+        # lazy: openpyxl is loaded only for .xlsx files
+        from openpyxl import load_workbook
+
+        try:
+            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
+        except Exception as exc:  # a broken or disguised file
+            raise Invalid("无法读取 XLSX 文件", field="file") from exc
+        rows = list(sheet.iter_rows(values_only=True))
+        head = [str(h or "").strip() for h in rows[0]] if rows else []
+        raw = [{head[i]: "" if v is None else str(v) for i, v in enumerate(row) if i < len(head)} for row in rows[1:]]
+    else:
+        raise Invalid("请上传 .csv 或 .xlsx 文件", field="file")
+    if len(raw) > MAX_ROWS:
+        raise Invalid(f"一次最多导入 {MAX_ROWS} 行", field="file")
+    return [{HEADERS.get(k.strip(), k.strip()): (v or "").replace("\x00", "").strip() for k, v in row.items() if k}
+            for row in raw]
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in LIST_SPLIT.split(value or "") if part.strip()]
+
+
+def check_rows(rows: list[dict[str, str]]) -> list[str]:
+    errors = []
+    for number, row in enumerate(rows, start=2):
+        if not row.get("name"):
+            errors.append(f"第 {number} 行: name: 姓名必填")
+        if row.get("engagement") and row["engagement"] not in ENGAGEMENTS:
+            errors.append(f"第 {number} 行: engagement: 应为 {'/'.join(ENGAGEMENTS)} 之一")
+        level = row.get("talent_level")
+        if level and level not in {t.value for t in TalentLevel}:
+            errors.append(f"第 {number} 行: talent_level: 应为 国家级/省级/市级/none")
+    return errors
+
+
+def import_roster(session: Session, *, center: Center, filename: str, content: bytes, by: User) -> dict:
+    rows = read_rows(filename, content)
+    errors = check_rows(rows)
+    if errors:
+        raise Invalid("；".join(errors[:20]), field="file")
+    created = updated = 0
+    for row in rows:
+        engineer = find_engineer(session, row["external_id"]) if row.get("external_id") else None
+        if engineer is None:
+            engineer = Engineer(external_id=row.get("external_id") or None, name=row["name"], region=center.city)
+            created += 1
+        else:
+            updated += 1
+        engineer.name = row["name"]
+        for key in ("title", "region", "talent_level"):
+            if row.get(key):
+                setattr(engineer, key, row[key])
+        for key in ("skills", "fields"):
+            if row.get(key):
+                setattr(engineer, key, _split(row[key]))
+        session.add(engineer)
+        session.flush()
+        add_member(session, center=center, engineer=engineer, engagement=row.get("engagement"),
+                   long_term=row.get("long_term", "").lower() in YES, status="active", by=by)
+    return {"created": created, "updated": updated, "rows": len(rows)}
