@@ -7,7 +7,7 @@ from fastapi.responses import RedirectResponse
 
 from accounts import policy
 from accounts.deps import CurrentUser
-from centers import bookings, records, service
+from centers import bookings, flows, records, service
 from centers.deps import operated_center, refuse_nul
 from core.clock import today
 from core.csrf import verify_csrf
@@ -15,7 +15,7 @@ from core.db import SessionDep
 from core.errors import Invalid
 from core.templating import render
 from marketplace.files.service import read_upload
-from talent import pool, roster
+from talent import pool
 from talent.service import get_engineer
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf), Depends(refuse_nul)])
@@ -72,9 +72,9 @@ def pool_action(membership_id: int, action: str, user: CurrentUser, session: Ses
     center = operated_center(session, user)
     membership = pool.membership_of(session, center=center, membership_id=membership_id)
     if action == "approve":
-        pool.approve(session, membership=membership, center=center, by=user)
+        flows.approve_member_flow(session, membership=membership, center=center, by=user)
     elif action == "remove":
-        pool.remove(session, membership=membership, center=center, by=user)
+        flows.remove_member_flow(session, membership=membership, center=center, by=user)
     else:
         raise Invalid("未知操作", field="action")
     return _back("pool", "工程师库已更新")
@@ -84,7 +84,7 @@ def pool_action(membership_id: int, action: str, user: CurrentUser, session: Ses
 async def import_roster(user: CurrentUser, session: SessionDep, file: UploadFile = File(...)):
     center = operated_center(session, user)
     content = read_upload(file, limit=MAX_UPLOAD)
-    result = roster.import_roster(session, center=center, filename=file.filename or "", content=content, by=user)
+    result = flows.import_roster_flow(session, center=center, filename=file.filename or "", content=content, by=user)
     return _back("pool", f"导入{result['rows']}人")
 
 
@@ -119,6 +119,6 @@ async def book(resource_id: int, request: Request, user: CurrentUser, session: S
         data = bookings.BookingIn.model_validate({k: str(v) for k, v in form.items() if k != "csrf_token"})
     except Exception as exc:
         raise Invalid("请填写日期、开始时间（0-23 时）、时长（小时）和用途", field="booking") from exc
-    bookings.book(session, resource=resource, data=data, by=user)
+    flows.book_flow(session, resource=resource, data=data, by=user)
     return RedirectResponse(f"/resources/{resource.id}/calendar?month={data.day.year}-{data.day.month:02d}",
                             status_code=303)

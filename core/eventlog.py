@@ -12,6 +12,8 @@ from sqlmodel import Field, Session, SQLModel
 
 from core.clock import now
 
+APPENDED = "appended_events"  # session.info key: the events recorded in this session that no flow took yet
+
 # The vocabulary of the log: every kind the product writes, with its Chinese label.
 EVENT_KINDS: dict[str, str] = {
     "challenge.created": "创建榜单",
@@ -97,7 +99,13 @@ def record(
     )
     session.add(event)
     session.flush()
+    session.info.setdefault(APPENDED, []).append(event)
     return event
+
+
+def take_appended(session: Session) -> list[Event]:
+    """The events recorded in this session since the last take, oldest first; the list starts over."""
+    return session.info.pop(APPENDED, [])
 
 
 class Event(SQLModel, table=True):

@@ -18,7 +18,6 @@ from core.csrf import csrf_token
 from core.settings import get_settings
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "web" / "templates"
-_context_hooks: list = []
 
 
 def yuan(value: Any, *, wan: bool = False) -> str:
@@ -66,11 +65,6 @@ def environment() -> Environment:
     return env
 
 
-def add_context_hook(hook) -> None:
-    """Register fn(request) -> dict merged into every template's context."""
-    _context_hooks.append(hook)
-
-
 def render(
     request: Request,
     template: str,
@@ -80,10 +74,14 @@ def render(
     status_code: int = 200,
     headers: dict[str, str] | None = None,
 ) -> HTMLResponse:
-    """Render the page, or only `block` when htmx asks for a partial."""
+    """Render the page, or only `block` when htmx asks for a partial.
+
+    The app that serves the request gives the context every page shares (its navigation) as
+    `app.state.page_context`: one per app, so creating the app again does not add it twice."""
     ctx: dict[str, Any] = {"request": request, "csrf_token": csrf_token(request)}
-    for hook in _context_hooks:
-        ctx.update(hook(request))
+    page_context = getattr(request.app.state, "page_context", None)
+    if page_context is not None:
+        ctx.update(page_context(request))
     ctx.update(context or {})
     env = environment()
     if block and request.headers.get("hx-request") and not request.headers.get("hx-boosted"):

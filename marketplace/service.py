@@ -7,13 +7,11 @@ from urllib.parse import quote
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from accounts.models import User
 from core.lookup import find_by_ref
 from marketplace.challenges.models import Challenge
-from marketplace.execution import reputation
 from marketplace.execution import service as execution
 from marketplace.execution.models import Collaboration
-from marketplace.execution.schemas import CollaborationPublic, MemberPublic, RatingIn
+from marketplace.execution.schemas import CollaborationPublic, MemberPublic
 
 
 def find_challenge(session: Session, ref: str | int) -> Challenge | None:
@@ -33,15 +31,6 @@ def collaboration_public(session: Session, collaboration: Collaboration) -> Coll
     view.members = [MemberPublic(engineer_id=m.engineer_id, role=m.role, share_pct=m.share_pct, active=m.active)
                     for m in execution.members(session, collaboration)]
     return view
-
-
-def accept_and_rate(session: Session, *, collaboration: Collaboration, challenge: Challenge, by: User,
-                    rating: RatingIn | None = None) -> Collaboration:
-    """车间验题 and, when the firm scored it, 市场评价 in one step."""
-    execution.accept_delivery(session, collaboration=collaboration, challenge=challenge, by=by)
-    if rating is not None:
-        reputation.rate(session, collaboration=collaboration, challenge=challenge, by=by, data=rating)
-    return collaboration
 
 
 def file_response(stored, data: bytes):

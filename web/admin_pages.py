@@ -19,7 +19,7 @@ from core.errors import AppError, Conflict, NotFound
 from core.templating import render
 from marketplace.challenges.forms import FormResult
 from marketplace.challenges.search import Page
-from marketplace.flows import create_user_account
+from talent.flows import create_user_account
 from talent.models import Center
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])

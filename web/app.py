@@ -6,7 +6,7 @@ import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import BackgroundTasks, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -23,16 +23,17 @@ from accounts import router as account_api
 from centers import gov_pages, report_pages
 from centers import pages as center_pages
 from centers import router as center_api
-from core.db import get_engine
+from core.db import SAFE_METHODS, get_engine
 from core.errors import AppError
 from core.settings import get_settings
-from core.templating import add_context_hook, render
+from core.templating import render
 from marketplace.challenges import pages as challenge_pages
 from marketplace.challenges import router as challenge_api
 from marketplace.consultations import pages as consultation_pages
 from marketplace.consultations import router as consultation_api
 from marketplace.inbox import pages as inbox_pages
 from marketplace.inbox import router as inbox_api
+from marketplace.inbox.mailer import send_outbox
 from marketplace.workspaces import pages as workspace_pages
 from matching import pages as matching_pages
 from matching import router as matching_api
@@ -138,6 +139,14 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+async def mail_after_commit(request: Request, tasks: BackgroundTasks) -> None:
+    """A write that succeeds sends the outbox once its transaction committed: a background task runs after
+    the response, and the session commits before the response (SessionDep). A failed request answers from
+    an error handler, without the task, so it mails nothing."""
+    if request.method not in SAFE_METHODS and get_settings().smtp_host:
+        tasks.add_task(send_outbox)
+
+
 @asynccontextmanager
 async def lifespan(app: FastAPI):
     settings = get_settings()
@@ -231,8 +240,8 @@ def create_app() -> FastAPI:
 
     app.state.rank_engineers = rank_engineers  # the marketplace's matcher (marketplace/ranker.py)
     _document_error_bodies(app)
-    add_context_hook(nav_context)
+    app.state.page_context = nav_context  # every page's navigation (core/templating.py)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in ROUTERS:
-        app.include_router(router)
+        app.include_router(router, dependencies=[Depends(mail_after_commit)])
     return app

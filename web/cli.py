@@ -16,10 +16,10 @@ from core.errors import AppError
 from core.migrate import upgrade
 from core.settings import get_settings
 from marketplace import commands as marketplace_commands
-from marketplace.flows import create_user_account
 from matching import commands as matching_commands
 from seed.accounts import DEMO_ACCOUNTS
 from seed.load import load_demo
+from talent.flows import create_user_account
 
 app = typer.Typer(help="协创 Xiechuang: 工程师协同创新平台", no_args_is_help=True, add_completion=False,
                   pretty_exceptions_enable=False)

@@ -19,22 +19,19 @@ from core.csrf import verify_csrf
 from core.db import SessionDep
 from core.errors import AppError, NotFound
 from core.templating import environment, render
-from marketplace.challenges import bids, lifecycle, search
+from marketplace.challenges import flows, lifecycle, search
 from marketplace.challenges import forms as page_forms
-from marketplace.challenges import service as challenges
 from marketplace.challenges.models import STATUS_LABELS, Bid, BidMember, BidStatus, Challenge
 from marketplace.challenges.schemas import BidCreate, ChallengeCreate
 from marketplace.challenges.visibility import details_allowed
 from marketplace.execution.models import Collaboration, ContractKind, ServiceType
 from marketplace.execution.reputation import engineer_reputation
-from marketplace.flows import notify_new_events
 from marketplace.ranker import RankEngineers, RankerDep
 from talent.models import Center, Engineer, PoolMembership
 
 log = logging.getLogger(__name__)
 MATCH_SCORE_TOP = 100  # bids from engineers ranked lower show no match score
-router = APIRouter(include_in_schema=False,
-                   dependencies=[Depends(verify_csrf), Depends(notify_new_events, scope="function")])
+router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
 
 SCHEME_LABELS = {"single": "单一挂帅", "contest": "赛马制", "split": "分包协作"}
 BID_STATUS_LABELS = {"submitted": "已提交", "shortlisted": "入围", "withdrawn": "已撤回", "awarded": "中选", "rejected": "未中选"}
@@ -267,7 +264,7 @@ async def challenge_create(request: Request, session: SessionDep, user: PosterDe
         try:
             data = ChallengeCreate(**values, center=str(form.values["center_id"]) if form.values["center_id"] else None,
                                    status="open" if form.values["publish"] else "draft")
-            challenge = challenges.create_challenge(session, data=data, by=user)
+            challenge = flows.create_flow(session, data=data, by=user)
         except (AppError, ValidationError) as exc:
             form.fail(exc)
     if challenge is None:
@@ -278,7 +275,7 @@ async def challenge_create(request: Request, session: SessionDep, user: PosterDe
 @router.post("/challenges/{challenge_id:int}/publish")
 def challenge_publish(session: SessionDep, challenge: ChallengeDep, user: PosterDep):
     policy.require(policy.can_edit_challenge(user, challenge), "只能发布本企业的榜单")
-    challenges.publish(session, challenge=challenge, by=user)
+    flows.publish_flow(session, challenge=challenge, by=user)
     return RedirectResponse(f"/challenges/{challenge.id}", status_code=303)
 
 
@@ -287,7 +284,7 @@ async def challenge_nda(request: Request, session: SessionDep, challenge: Challe
     user = policy.require_user(user)
     if (await request.form()).get("agree") != "1":
         return RedirectResponse(f"/challenges/{challenge.id}#nda", status_code=303)
-    challenges.accept_nda(session, challenge=challenge, by=user)
+    flows.nda_flow(session, challenge=challenge, by=user)
     return RedirectResponse(f"/challenges/{challenge.id}", status_code=303)
 
 
@@ -301,7 +298,7 @@ async def challenge_bid(request: Request, session: SessionDep, challenge: Challe
         values = {k: v for k, v in form.values.items() if k != "members"}
         try:
             data = BidCreate(**values, team=[{"engineer": ref} for ref in form.values["members"]])
-            bid = bids.submit_bid(session, challenge=challenge, data=data, by=user)
+            bid = flows.bid_flow(session, challenge=challenge, data=data, by=user)
         except (AppError, ValidationError) as exc:
             form.fail(exc)
             if "team" in form.errors or any(k.startswith("team") for k in form.errors):
@@ -347,7 +344,7 @@ async def bid_award(request: Request, session: SessionDep, bid: BidDep, user: Op
         return render(request, "marketplace/challenge_bids.html",
                       bids_context(session, user, challenge, rank, error="；".join(form.errors.values())),
                       block="bids", status_code=422)
-    collaboration = bids.award(session, challenge=challenge, bid=bid, by=user, **form.values)
+    collaboration = flows.award_flow(session, challenge=challenge, bid=bid, by=user, **form.values)
     if request.headers.get("hx-request"):
         return render(request, "marketplace/challenge_bids.html",
                       bids_context(session, user, challenge, rank, flash="已选定挂帅工程师，协作空间已开启。"), block="bids")
@@ -362,7 +359,7 @@ async def bid_reject(request: Request, session: SessionDep, bid: BidDep, user: O
     if not form.ok:
         return render(request, "marketplace/challenge_bids.html",
                       bids_context(session, user, challenge, rank, error=form.errors["reason"]), block="bids", status_code=422)
-    bids.reject_bid(session, bid=bid, challenge=challenge, by=user, reason=form.values["reason"])
+    flows.reject_flow(session, bid=bid, challenge=challenge, by=user, reason=form.values["reason"])
     return _decided(request, session, user, challenge, rank, "已告知揭榜人未中选的原因。")
 
 
@@ -372,5 +369,5 @@ async def challenge_cancel(request: Request, session: SessionDep, challenge: Cha
     form = page_forms.parse_reason(await request.form(), label="撤榜原因")
     if not form.ok:
         return RedirectResponse(f"/challenges/{challenge.id}#cancel", status_code=303)
-    challenges.cancel(session, challenge=challenge, by=user, reason=form.values["reason"])
+    flows.cancel_flow(session, challenge=challenge, by=user, reason=form.values["reason"])
     return RedirectResponse(f"/challenges/{challenge.id}", status_code=303)

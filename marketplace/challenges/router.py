@@ -12,7 +12,7 @@ from accounts.deps import CurrentUser
 from core.csrf import verify_csrf_for_cookie_auth
 from core.db import SessionDep
 from core.errors import NotFound
-from marketplace.challenges import bids
+from marketplace.challenges import bids, flows
 from marketplace.challenges import service as challenges
 from marketplace.challenges.models import Challenge
 from marketplace.challenges.schemas import (
@@ -33,11 +33,9 @@ from marketplace.deps import BidDep, ChallengeDep
 from marketplace.execution import router as execution_router
 from marketplace.execution.schemas import CollaborationPublic
 from marketplace.files import service as storage
-from marketplace.flows import notify_new_events
 from marketplace.service import FILE_RESPONSES, collaboration_public, file_response
 
-router = APIRouter(prefix="/api/v1", tags=["marketplace"],
-                   dependencies=[Depends(verify_csrf_for_cookie_auth), Depends(notify_new_events, scope="function")])
+router = APIRouter(prefix="/api/v1", tags=["marketplace"], dependencies=[Depends(verify_csrf_for_cookie_auth)])
 ERRORS = {401: {"description": "未登录"}, 403: {"description": "无权操作"}, 404: {"description": "不存在"},
           409: {"description": "状态冲突"}}
 
@@ -56,7 +54,7 @@ def list_challenges(session: SessionDep, user: CurrentUser, q: str = Query("", m
 @router.post("/challenges", response_model=ChallengePublic, status_code=201, responses=ERRORS)
 def create_challenge(data: ChallengeCreate, session: SessionDep, user: CurrentUser) -> ChallengePublic:
     policy.require(policy.can_post_challenge(user), "只有企业用户可以发榜")
-    challenge = challenges.create_challenge(session, data=data, by=user)
+    challenge = flows.create_flow(session, data=data, by=user)
     return challenges.public_view(session, challenge, user)
 
 
@@ -69,14 +67,14 @@ def get_challenge(challenge: ChallengeDep, session: SessionDep, user: CurrentUse
 def update_challenge(challenge: ChallengeDep, data: ChallengeUpdate, session: SessionDep,
                      user: CurrentUser) -> ChallengePublic:
     policy.require(policy.can_edit_challenge(user, challenge), "只能修改本企业的榜单")
-    challenges.update_challenge(session, challenge=challenge, data=data, by=user)
+    flows.update_flow(session, challenge=challenge, data=data, by=user)
     return challenges.public_view(session, challenge, user)
 
 
 @router.post("/challenges/{challenge_id}/publish", response_model=ChallengePublic, responses=ERRORS)
 def publish(challenge: ChallengeDep, session: SessionDep, user: CurrentUser) -> ChallengePublic:
     policy.require(policy.can_edit_challenge(user, challenge), "只能发布本企业的榜单")
-    challenges.publish(session, challenge=challenge, by=user)
+    flows.publish_flow(session, challenge=challenge, by=user)
     return challenges.public_view(session, challenge, user)
 
 
@@ -84,20 +82,20 @@ def publish(challenge: ChallengeDep, session: SessionDep, user: CurrentUser) -> 
 def cancel(challenge: ChallengeDep, session: SessionDep, user: CurrentUser,
            data: ReasonIn | None = None) -> ChallengePublic:
     policy.require(policy.can_edit_challenge(user, challenge), "只能撤销本企业的榜单")
-    challenges.cancel(session, challenge=challenge, by=user, reason=data.reason if data else None)
+    flows.cancel_flow(session, challenge=challenge, by=user, reason=data.reason if data else None)
     return challenges.public_view(session, challenge, user)
 
 
 @router.post("/challenges/{challenge_id}/transition", response_model=ChallengePublic, responses=ERRORS)
 def transition(challenge: ChallengeDep, data: TransitionIn, session: SessionDep, user: CurrentUser) -> ChallengePublic:
     policy.require(policy.can_edit_challenge(user, challenge), "只能变更本企业榜单的状态")
-    challenges.change_status(session, challenge=challenge, to=data.status, by=user, reason=data.reason)
+    flows.transition_flow(session, challenge=challenge, to=data.status, by=user, reason=data.reason)
     return challenges.public_view(session, challenge, user)
 
 
 @router.post("/challenges/{challenge_id}/nda", response_model=ChallengePublic, responses=ERRORS)
 def accept_nda(challenge: ChallengeDep, session: SessionDep, user: CurrentUser) -> ChallengePublic:
-    challenges.accept_nda(session, challenge=challenge, by=user)
+    flows.nda_flow(session, challenge=challenge, by=user)
     return challenges.public_view(session, challenge, user)
 
 
@@ -132,14 +130,14 @@ def list_bids(challenge: ChallengeDep, session: SessionDep, user: CurrentUser) -
 @router.post("/challenges/{challenge_id}/bids", response_model=BidPublic, status_code=201, responses=ERRORS)
 def submit_bid(challenge: ChallengeDep, data: BidCreate, session: SessionDep, user: CurrentUser) -> BidPublic:
     policy.require(policy.can_bid(user), "只有共享工程师可以揭榜")
-    return BidPublic.model_validate(bids.submit_bid(session, challenge=challenge, data=data, by=user))
+    return BidPublic.model_validate(flows.bid_flow(session, challenge=challenge, data=data, by=user))
 
 
 @router.post("/challenges/{challenge_id}/shortlist", response_model=list[BidPublic], responses=ERRORS)
 def shortlist(challenge: ChallengeDep, data: ShortlistIn, session: SessionDep, user: CurrentUser) -> list[BidPublic]:
     policy.require(policy.can_manage_bids(user, challenge), "只有发榜企业可以设定入围")
     chosen = bids.bids_by_ids(session, challenge=challenge, bid_ids=data.bid_ids)
-    return [BidPublic.model_validate(b) for b in bids.shortlist(session, challenge=challenge, bids=chosen, by=user)]
+    return [BidPublic.model_validate(b) for b in flows.shortlist_flow(session, challenge=challenge, chosen=chosen, by=user)]
 
 
 @router.post("/challenges/{challenge_id}/award", response_model=CollaborationPublic, responses=ERRORS)
@@ -149,9 +147,9 @@ def award_split(challenge: ChallengeDep, data: SplitAwardIn, session: SessionDep
     policy.require(policy.can_manage_bids(user, challenge), "只有发榜企业可以定榜")
     chosen = bids.bids_by_ids(session, challenge=challenge, bid_ids=[p.bid_id for p in data.parts])
     parts = [(b, p.share_pct) for b, p in zip(chosen, data.parts)]
-    collaboration = bids.award_split(session, challenge=challenge, parts=parts, by=user,
-                                     contract_kind=data.contract_kind, service_type=data.service_type,
-                                     reason=data.reason, note=data.note)
+    collaboration = flows.award_split_flow(session, challenge=challenge, parts=parts, by=user,
+                                           contract_kind=data.contract_kind, service_type=data.service_type,
+                                           reason=data.reason, note=data.note)
     return collaboration_public(session, collaboration)
 
 
@@ -165,24 +163,24 @@ def award(bid: BidDep, session: SessionDep, user: CurrentUser, data: AwardIn | N
     challenge = session.get(Challenge, bid.challenge_id)
     policy.require(policy.can_manage_bids(user, challenge), "只有发榜企业可以定榜")
     data = data or AwardIn()
-    collaboration = bids.award(session, challenge=challenge, bid=bid, by=user, contract_kind=data.contract_kind,
-                               service_type=data.service_type, reason=data.reason, note=data.note)
+    collaboration = flows.award_flow(session, challenge=challenge, bid=bid, by=user, contract_kind=data.contract_kind,
+                                     service_type=data.service_type, reason=data.reason, note=data.note)
     return collaboration_public(session, collaboration)
 
 
 @router.post("/bids/{bid_id}/withdraw", response_model=BidPublic, responses=ERRORS)
 def withdraw(bid: BidDep, session: SessionDep, user: CurrentUser) -> BidPublic:
     policy.require(policy.can_withdraw_bid(user, bid), "只能撤回自己的揭榜申请")
-    return BidPublic.model_validate(bids.withdraw_bid(session, bid=bid, challenge=session.get(Challenge, bid.challenge_id),
-                                                      by=user))
+    return BidPublic.model_validate(flows.withdraw_flow(session, bid=bid, challenge=session.get(Challenge, bid.challenge_id),
+                                                        by=user))
 
 
 @router.post("/bids/{bid_id}/reject", response_model=BidPublic, responses=ERRORS)
 def reject(bid: BidDep, session: SessionDep, user: CurrentUser, data: ReasonIn | None = None) -> BidPublic:
     challenge = session.get(Challenge, bid.challenge_id)
     policy.require(policy.can_manage_bids(user, challenge), "只有发榜企业可以处理揭榜申请")
-    return BidPublic.model_validate(bids.reject_bid(session, bid=bid, challenge=challenge, by=user,
-                                                    reason=data.reason if data else None))
+    return BidPublic.model_validate(flows.reject_flow(session, bid=bid, challenge=challenge, by=user,
+                                                      reason=data.reason if data else None))
 
 
 router.include_router(execution_router.router)

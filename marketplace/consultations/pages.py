@@ -19,7 +19,7 @@ from core.lookup import MAX_ID
 from core.templating import render
 from marketplace.challenges.forms import FormResult
 from marketplace.challenges.models import STATUS_LABELS, Challenge, ChallengeKind
-from marketplace.consultations import service
+from marketplace.consultations import flows, service
 from marketplace.consultations.service import (
     AnswerCreate,
     ConsultationCreate,
@@ -82,7 +82,7 @@ async def consultation_create(request: Request, session: SessionDep, user: Asker
     try:
         data = ConsultationCreate(**{k: form.raw.get(k, "") for k in ("title", "description", "fields", "skills")},
                                   region=form.raw.get("region") or None)
-        consultation = service.ask(session, by=user, data=data, rank=rank)
+        consultation = flows.ask_flow(session, by=user, data=data, rank=rank)
     except (ValidationError, AppError) as exc:
         return render(request, "marketplace/consultation_form.html", {"form": form.fail(exc)}, status_code=422)
     return RedirectResponse(f"/consultations/{consultation.id}?asked=1", status_code=303)
@@ -123,7 +123,7 @@ async def consultation_answer(request: Request, consultation: ConsultationDep, s
     try:
         parent = form.raw.get("parent_id") or None
         data = AnswerCreate(body=form.raw.get("body", ""), parent_id=parent)
-        service.answer(session, consultation=consultation, by=user, data=data)
+        flows.answer_flow(session, consultation=consultation, by=user, data=data)
     except (ValidationError, AppError) as exc:
         ctx = _detail_context(session, consultation, user, answer_form=form.fail(exc))
         return render(request, DETAIL, ctx, block="thread", status_code=200 if htmx else 422)
@@ -141,12 +141,12 @@ async def consultation_best(request: Request, answer_id: IdPath, consultation: C
         rating = RatingCreate(overall=form["rating"], comment=form.get("comment") or None) if form.get("rating") else None
     except ValidationError:
         raise Invalid("评分应为 1 到 5 星", field="rating") from None
-    service.mark_best(session, consultation=consultation, answer_id=answer_id, by=user, rating=rating)
+    flows.best_answer_flow(session, consultation=consultation, answer_id=answer_id, by=user, rating=rating)
     return RedirectResponse(f"/consultations/{consultation.id}?resolved=1", status_code=303)
 
 
 @router.post("/consultations/{consultation_id}/escalate")
 def consultation_escalate(consultation: ConsultationDep, session: SessionDep, user: CurrentUser) -> Response:
     policy.require(policy.owns_challenge(user, consultation) or policy.is_admin(user), "只有发问企业可以转为揭榜")
-    draft = service.escalate(session, consultation=consultation, by=user)
+    draft = flows.escalate_flow(session, consultation=consultation, by=user)
     return RedirectResponse(f"/challenges/{draft.id}", status_code=303)

@@ -15,7 +15,7 @@ from core.db import SessionDep
 from core.errors import NotFound
 from core.lookup import MAX_ID
 from marketplace.challenges.models import Challenge, ChallengeKind
-from marketplace.consultations import service
+from marketplace.consultations import flows, service
 from marketplace.consultations.service import (
     AnswerCreate,
     ConsultationCreate,
@@ -137,7 +137,7 @@ def list_consultations(session: SessionDep, user: CurrentUser, mine: bool = Fals
 @router.post("", response_model=ConsultationDetail, status_code=201)
 def ask(body: ConsultationCreate, session: SessionDep, user: CurrentUser, rank: RankerDep) -> ConsultationDetail:
     policy.require(policy.can_post_challenge(user) and user.organisation_id is not None, "只有企业用户可以发起在线问诊")
-    return _detail(session, service.ask(session, by=user, data=body, rank=rank), user)
+    return _detail(session, flows.ask_flow(session, by=user, data=body, rank=rank), user)
 
 
 @router.get("/{consultation_id}", response_model=ConsultationDetail)
@@ -150,7 +150,7 @@ def post_answer(body: AnswerCreate, consultation: ConsultationDep, session: Sess
                 user: CurrentUser) -> AnswerPublic:
     policy.require(policy.can_answer_consultation(user) or policy.owns_challenge(user, consultation),
                    "只有工程师可以解答，发问企业可以追问")
-    reply = service.answer(session, consultation=consultation, by=user, data=body)
+    reply = flows.answer_flow(session, consultation=consultation, by=user, data=body)
     return AnswerPublic(id=reply.id, parent_id=reply.parent_id, engineer_id=reply.engineer_id,
                         author=user.display_name or user.username, body=reply.body, is_best=reply.is_best,
                         created_at=reply.created_at)
@@ -161,7 +161,7 @@ def best_answer(answer_id: IdPath, body: BestAnswer, consultation: ConsultationD
                 user: CurrentUser) -> ConsultationDetail:
     policy.require(policy.owns_challenge(user, consultation), "只有发问企业可以采纳最佳答复")
     rating = RatingCreate(overall=body.rating, comment=body.comment) if body.rating else None
-    service.mark_best(session, consultation=consultation, answer_id=answer_id, by=user, rating=rating)
+    flows.best_answer_flow(session, consultation=consultation, answer_id=answer_id, by=user, rating=rating)
     return _detail(session, consultation, user)
 
 
@@ -176,7 +176,7 @@ def rate(body: RatingIn, consultation: ConsultationDep, session: SessionDep, use
 @router.post("/{consultation_id}/escalate", response_model=EscalatedOut, status_code=201)
 def escalate(consultation: ConsultationDep, session: SessionDep, user: CurrentUser) -> EscalatedOut:
     policy.require(policy.owns_challenge(user, consultation) or policy.is_admin(user), "只有发问企业可以转为揭榜")
-    draft = service.escalate(session, consultation=consultation, by=user)
+    draft = flows.escalate_flow(session, consultation=consultation, by=user)
     invited = len(service.routed_engineers(session, consultation=draft))
     return EscalatedOut(id=draft.id, kind=draft.kind, status=draft.status, escalated_from_id=consultation.id,
                         invited_engineers=invited)

@@ -1,6 +1,6 @@
 """在线问诊: a firm's short question, routed at once to the best-matched engineers.
 
-ask → route (invitations + notifications) → threaded answers → best answer and
+ask → route (invitations) → threaded answers → best answer and
 rating (resolved) → optionally 转为揭榜, a draft challenge that carries the
 question, the answers and the engineers involved.
 """
@@ -33,7 +33,6 @@ from marketplace.consultations.schemas import (
     RatingCreate,
 )
 from marketplace.execution.models import Rating
-from marketplace.inbox.service import notify, notify_for_event
 from marketplace.ranker import RankEngineers
 from talent.models import Engineer, PoolMembership
 
@@ -93,7 +92,7 @@ def overlap_ranking(session: Session, *, consultation: Challenge, top: int) -> l
 
 def route(session: Session, *, consultation: Challenge, by: User | None, rank: RankEngineers | None = None,
           top: int = ROUTE_TOP) -> list[Invitation]:
-    """Invite the N best-matched engineers and tell them."""
+    """Invite the N best-matched engineers (consultations/flows.py tells them)."""
     ranked, ranker = rank_for(session, consultation=consultation, rank=rank, top=top)
     invited = set(session.exec(select(Invitation.engineer_id).where(Invitation.challenge_id == consultation.id)).all())
     invitations = []
@@ -105,15 +104,10 @@ def route(session: Session, *, consultation: Challenge, by: User | None, rank: R
         session.add(invitation)
         invitations.append(invitation)
     session.flush()
-    event = events.record(session, "consultation.routed", actor_id=by.id if by else None,
-                          organisation_id=consultation.company_id, challenge_id=consultation.id,
-                          subject=("challenge", consultation.id),
-                          data={"engineers": [i.engineer_id for i in invitations], "ranker": ranker})
-    engineer_users = session.exec(select(User.id).where(
-        User.engineer_id.in_([i.engineer_id for i in invitations]))).all() if invitations else []
-    notify(session, user_ids=engineer_users, kind="consultation.routed", title=f"新的在线问诊：{consultation.title}",
-           body="企业向您提出了一个技术问题，期待您的解答。", link=f"/consultations/{consultation.id}",
-           event_id=event.id)
+    events.record(session, "consultation.routed", actor_id=by.id if by else None,
+                  organisation_id=consultation.company_id, challenge_id=consultation.id,
+                  subject=("challenge", consultation.id),
+                  data={"engineers": [i.engineer_id for i in invitations], "ranker": ranker})
     return invitations
 
 
@@ -151,15 +145,10 @@ def answer(session: Session, *, consultation: Challenge, by: User, data: AnswerC
     if is_engineer:
         session.execute(update(Invitation).where(Invitation.challenge_id == consultation.id,
                                                  Invitation.engineer_id == by.engineer_id).values(status="answered"))
-    event = events.record(session, "consultation.answered", actor_id=by.id, at=moment,
-                          center_id=pool_center_id(session, reply.engineer_id), engineer_id=reply.engineer_id,
-                          organisation_id=consultation.company_id, challenge_id=consultation.id,
-                          subject=("answer", reply.id), data={"follow_up": not is_engineer, "parent_id": data.parent_id})
-    parent_author = session.get(Answer, data.parent_id).author_id if data.parent_id else None
-    notify_for_event(session, event, body=data.body[:120])
-    if parent_author not in (None, by.id):
-        notify(session, user_ids=[parent_author], kind="consultation.replied", title=f"问诊有新回复：{consultation.title}",
-               body=data.body[:120], link=f"/consultations/{consultation.id}", event_id=event.id)
+    events.record(session, "consultation.answered", actor_id=by.id, at=moment,
+                  center_id=pool_center_id(session, reply.engineer_id), engineer_id=reply.engineer_id,
+                  organisation_id=consultation.company_id, challenge_id=consultation.id,
+                  subject=("answer", reply.id), data={"follow_up": not is_engineer, "parent_id": data.parent_id})
     return reply
 
 
@@ -213,11 +202,10 @@ def mark_best(session: Session, *, consultation: Challenge, answer_id: int, by: 
     session.refresh(consultation)
     best.is_best = True
     session.flush()
-    event = events.record(session, "consultation.best_answer", actor_id=by.id, at=moment,
-                          center_id=pool_center_id(session, best.engineer_id), engineer_id=best.engineer_id,
-                          organisation_id=consultation.company_id, challenge_id=consultation.id,
-                          subject=("answer", best.id))
-    notify_for_event(session, event, body="您的答复被企业采纳为最佳答复。")
+    events.record(session, "consultation.best_answer", actor_id=by.id, at=moment,
+                  center_id=pool_center_id(session, best.engineer_id), engineer_id=best.engineer_id,
+                  organisation_id=consultation.company_id, challenge_id=consultation.id,
+                  subject=("answer", best.id))
     if rating is not None:
         rate(session, consultation=consultation, engineer_id=best.engineer_id, by=by, data=rating)
     return best

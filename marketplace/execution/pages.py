@@ -21,10 +21,9 @@ from core.errors import AppError, NotFound
 from core.eventlog import EVENT_KINDS, Event
 from core.schemas import Strict
 from core.templating import render
-from marketplace import service
 from marketplace.challenges import forms as page_forms
 from marketplace.challenges.models import Challenge
-from marketplace.execution import reputation
+from marketplace.execution import flows
 from marketplace.execution import service as execution
 from marketplace.execution.models import (
     Collaboration,
@@ -37,12 +36,10 @@ from marketplace.execution.models import (
 from marketplace.execution.schemas import MilestoneCreate, RatingIn, WorkLogCreate
 from marketplace.files import service as storage
 from marketplace.files.models import StoredFile
-from marketplace.flows import notify_new_events
 from talent.models import Engineer
 
 # Included by workspace_pages (the module web.app lists); the same dependencies there resolve once per request.
-router = APIRouter(include_in_schema=False,
-                   dependencies=[Depends(verify_csrf), Depends(notify_new_events, scope="function")])
+router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
 
 
 # ---------------------------------------------------------------- loaders
@@ -135,7 +132,7 @@ MilestoneDep = Annotated[Milestone, Depends(milestone_or_404)]
 
 def _apply_form(session: Session, collab: Collaboration, user: User, form: page_forms.FormResult,
                 step: Callable[..., object], schema: type[Strict]) -> page_forms.FormResult:
-    """Run the service step on a form that parsed; a value it refuses (422) goes next to its field."""
+    """Run the flow on a form that parsed; a value it refuses (422) goes next to its field."""
     if form.ok:
         try:
             step(session, collaboration=collab, challenge=_challenge_of(session, collab), data=schema(**form.values),
@@ -150,7 +147,7 @@ def _apply_form(session: Session, collab: Collaboration, user: User, form: page_
 @router.post("/collaborations/{collaboration_id:int}/milestones")
 async def milestone_add(request: Request, session: SessionDep, user: CurrentUser, collab: CollaborationDep):
     form = _apply_form(session, collab, user, page_forms.parse_milestone(await request.form()),
-                       execution.add_milestone, MilestoneCreate)
+                       flows.add_milestone_flow, MilestoneCreate)
     if not form.ok:
         return _milestones_block(request, session, collab, user, error="；".join(form.errors.values()), status_code=422)
     return _milestones_block(request, session, collab, user, flash="已新增里程碑。")
@@ -162,16 +159,16 @@ async def milestone_decide(request: Request, session: SessionDep, user: CurrentU
     collab = session.get(Collaboration, milestone.collaboration_id)
     scope = {"milestone": milestone, "collaboration": collab, "challenge": _challenge_of(session, collab), "by": user}
     if action == "submit":
-        execution.submit_milestone(session, **scope)
+        flows.submit_milestone_flow(session, **scope)
         flash = "已提交验收，等待企业确认。"
     elif action == "accept":
-        execution.accept_milestone(session, **scope)
+        flows.accept_milestone_flow(session, **scope)
         flash = "里程碑已验收通过。"
     elif action == "reject":
         form = page_forms.parse_reason(await request.form(), label="退回原因")
         if not form.ok:
             return _milestones_block(request, session, collab, user, error=form.errors["reason"], status_code=422)
-        execution.reject_milestone(session, **scope, reason=form.values["reason"])
+        flows.reject_milestone_flow(session, **scope, reason=form.values["reason"])
         flash = "已退回，工程师将按原因修改后重新提交。"
     else:
         raise NotFound("不支持的操作")
@@ -181,7 +178,7 @@ async def milestone_decide(request: Request, session: SessionDep, user: CurrentU
 @router.post("/collaborations/{collaboration_id:int}/worklogs")
 async def worklog_add(request: Request, session: SessionDep, user: CurrentUser, collab: CollaborationDep):
     form = _apply_form(session, collab, user, page_forms.parse_worklog(await request.form()),
-                       execution.add_worklog, WorkLogCreate)
+                       flows.worklog_flow, WorkLogCreate)
     ctx = collaboration_view(session, collab, user)
     ctx["wl_form"] = form
     if request.headers.get("hx-request"):
@@ -200,9 +197,9 @@ async def deliverable_upload(request: Request, session: SessionDep, user: Curren
     milestone = session.get(Milestone, int(milestone_raw)) if milestone_raw.isdigit() else None
     try:
         content = storage.read_upload(upload) if upload is not None and hasattr(upload, "read") else b""
-        execution.upload_deliverable(session, collaboration=collab, challenge=_challenge_of(session, collab),
-                                     data=content, filename=getattr(upload, "filename", None), by=user,
-                                     note=str(data.get("note") or "")[:2000] or None, milestone=milestone)
+        flows.upload_flow(session, collaboration=collab, challenge=_challenge_of(session, collab), data=content,
+                          filename=getattr(upload, "filename", None), by=user,
+                          note=str(data.get("note") or "")[:2000] or None, milestone=milestone)
     except AppError as exc:
         if exc.status != 422:
             raise
@@ -226,7 +223,7 @@ def deliverable_download(session: SessionDep, user: CurrentUser, collab: Collabo
 @router.post("/collaborations/{collaboration_id:int}/deliver")
 async def collaboration_deliver(request: Request, session: SessionDep, user: CurrentUser, collab: CollaborationDep):
     note = str((await request.form()).get("note") or "").strip()[:5000] or None
-    execution.deliver(session, collaboration=collab, challenge=_challenge_of(session, collab), by=user, note=note)
+    flows.deliver_flow(session, collaboration=collab, challenge=_challenge_of(session, collab), by=user, note=note)
     return RedirectResponse(f"/collaborations/{collab.id}#delivery", status_code=303)
 
 
@@ -239,7 +236,7 @@ async def collaboration_accept(request: Request, session: SessionDep, user: Curr
         ctx = collaboration_view(session, collab, user)
         ctx["rating_form"] = form
         return render(request, "marketplace/challenge_work.html", ctx, status_code=422)
-    service.accept_and_rate(session, collaboration=collab, challenge=challenge, by=user, rating=_rating_in(form.values))
+    flows.accept_flow(session, collaboration=collab, challenge=challenge, by=user, rating=_rating_in(form.values))
     return RedirectResponse(f"/collaborations/{collab.id}#delivery", status_code=303)
 
 
@@ -250,8 +247,8 @@ async def collaboration_reject(request: Request, session: SessionDep, user: Curr
         ctx = collaboration_view(session, collab, user)
         ctx["ms_error"] = form.errors["reason"]
         return render(request, "marketplace/challenge_work.html", ctx, status_code=422)
-    execution.reject_delivery(session, collaboration=collab, challenge=_challenge_of(session, collab), by=user,
-                              reason=form.values["reason"])
+    flows.reject_flow(session, collaboration=collab, challenge=_challenge_of(session, collab), by=user,
+                      reason=form.values["reason"])
     return RedirectResponse(f"/collaborations/{collab.id}#delivery", status_code=303)
 
 
@@ -263,7 +260,7 @@ async def collaboration_rate(request: Request, session: SessionDep, user: Curren
         ctx = collaboration_view(session, collab, user)
         ctx["rating_form"] = form
         return render(request, "marketplace/challenge_work.html", ctx, status_code=422)
-    reputation.rate(session, collaboration=collab, challenge=_challenge_of(session, collab), by=user,
+    flows.rate_flow(session, collaboration=collab, challenge=_challenge_of(session, collab), by=user,
                     data=_rating_in(form.values))
     return RedirectResponse(f"/collaborations/{collab.id}#delivery", status_code=303)
 

@@ -17,7 +17,7 @@ from core.errors import NotFound
 from core.schemas import Strict
 from marketplace.challenges.models import Challenge
 from marketplace.deps import CollaborationDep, DeliverableDep, MilestoneDep
-from marketplace.execution import money, oversight, reputation
+from marketplace.execution import flows, money, reputation
 from marketplace.execution import service as execution
 from marketplace.execution.models import Collaboration, Milestone
 from marketplace.execution.schemas import (
@@ -43,7 +43,6 @@ from marketplace.files import service as storage
 from marketplace.files.models import StoredFile
 from marketplace.service import (
     FILE_RESPONSES,
-    accept_and_rate,
     collaboration_public,
     file_response,
 )
@@ -69,7 +68,7 @@ def _challenge(session: Session, collaboration: Collaboration) -> Challenge:
 
 def _act(session: Session, collaboration: Collaboration, user: User, step: Callable[..., object],
          **values: object) -> CollaborationPublic:
-    """Run one service step on the collaboration as `user`; answer with the collaboration as it now stands."""
+    """Run one flow on the collaboration as `user`; answer with the collaboration as it now stands."""
     step(session, collaboration=collaboration, challenge=_challenge(session, collaboration), by=user, **values)
     return collaboration_public(session, collaboration)
 
@@ -84,56 +83,56 @@ def get_collaboration(collaboration: CollaborationDep, session: SessionDep) -> C
 @router.post("/collaborations/{collaboration_id}/deliver", response_model=CollaborationPublic, responses=ERRORS)
 def deliver(collaboration: CollaborationDep, session: SessionDep, user: CurrentUser,
             data: DeliverIn | None = None) -> CollaborationPublic:
-    return _act(session, collaboration, user, execution.deliver, note=data.note if data else None)
+    return _act(session, collaboration, user, flows.deliver_flow, note=data.note if data else None)
 
 
 @router.post("/collaborations/{collaboration_id}/accept", response_model=CollaborationPublic, responses=ERRORS)
 def accept(collaboration: CollaborationDep, data: AcceptIn, session: SessionDep,
            user: CurrentUser) -> CollaborationPublic:
     """车间验题 passed; the rating (1-5) is recorded with the acceptance."""
-    return _act(session, collaboration, user, accept_and_rate,
+    return _act(session, collaboration, user, flows.accept_flow,
                 rating=data if data.overall_score() is not None else None)
 
 
 @router.post("/collaborations/{collaboration_id}/reject", response_model=CollaborationPublic, responses=ERRORS)
 def reject(collaboration: CollaborationDep, data: RejectIn, session: SessionDep,
            user: CurrentUser) -> CollaborationPublic:
-    return _act(session, collaboration, user, execution.reject_delivery, reason=data.reason)
+    return _act(session, collaboration, user, flows.reject_flow, reason=data.reason)
 
 
 @router.post("/collaborations/{collaboration_id}/dispute", response_model=CollaborationPublic, responses=ERRORS)
 def dispute(collaboration: CollaborationDep, data: RejectIn, session: SessionDep,
             user: CurrentUser) -> CollaborationPublic:
-    return _act(session, collaboration, user, oversight.raise_dispute, reason=data.reason)
+    return _act(session, collaboration, user, flows.dispute_flow, reason=data.reason)
 
 
 @router.post("/collaborations/{collaboration_id}/resolve", response_model=CollaborationPublic, responses=ERRORS)
 def resolve(collaboration: CollaborationDep, data: ResolveIn, session: SessionDep,
             user: CurrentUser) -> CollaborationPublic:
-    return _act(session, collaboration, user, oversight.resolve_dispute, outcome=data.outcome, note=data.note)
+    return _act(session, collaboration, user, flows.resolve_flow, outcome=data.outcome, note=data.note)
 
 
 @router.post("/collaborations/{collaboration_id}/stop", response_model=CollaborationPublic, responses=ERRORS)
 def stop(collaboration: CollaborationDep, data: RejectIn, session: SessionDep, user: CurrentUser) -> CollaborationPublic:
-    return _act(session, collaboration, user, oversight.stop_work, reason=data.reason)
+    return _act(session, collaboration, user, flows.stop_flow, reason=data.reason)
 
 
 @router.post("/collaborations/{collaboration_id}/resume", response_model=CollaborationPublic, responses=ERRORS)
 def resume(collaboration: CollaborationDep, session: SessionDep, user: CurrentUser) -> CollaborationPublic:
-    return _act(session, collaboration, user, oversight.resume_work)
+    return _act(session, collaboration, user, flows.resume_flow)
 
 
 @router.post("/collaborations/{collaboration_id}/reassign", response_model=CollaborationPublic, responses=ERRORS)
 def reassign(collaboration: CollaborationDep, data: ReassignIn, session: SessionDep,
              user: CurrentUser) -> CollaborationPublic:
-    return _act(session, collaboration, user, oversight.reassign_lead, engineer=get_engineer(session, data.engineer),
+    return _act(session, collaboration, user, flows.reassign_flow, engineer=get_engineer(session, data.engineer),
                 reason=data.reason)
 
 
 @router.post("/collaborations/{collaboration_id}/contract", response_model=CollaborationPublic, responses=ERRORS)
 def set_contract(collaboration: CollaborationDep, data: ContractIn, session: SessionDep,
                  user: CurrentUser) -> CollaborationPublic:
-    return _act(session, collaboration, user, money.set_contract, contract_kind=data.contract_kind,
+    return _act(session, collaboration, user, flows.contract_flow, contract_kind=data.contract_kind,
                 service_type=data.service_type)
 
 
@@ -148,7 +147,7 @@ def list_milestones(collaboration: CollaborationDep, session: SessionDep) -> lis
              responses=ERRORS)
 def add_milestone(collaboration: CollaborationDep, data: MilestoneCreate, session: SessionDep,
                   user: CurrentUser) -> MilestonePublic:
-    return MilestonePublic.model_validate(execution.add_milestone(
+    return MilestonePublic.model_validate(flows.add_milestone_flow(
         session, collaboration=collaboration, challenge=_challenge(session, collaboration), data=data, by=user))
 
 
@@ -160,21 +159,21 @@ def _milestone_parties(session, milestone: Milestone):
 @router.post("/milestones/{milestone_id}/submit", response_model=MilestonePublic, responses=ERRORS)
 def submit_milestone(milestone: MilestoneDep, session: SessionDep, user: CurrentUser) -> MilestonePublic:
     collaboration, challenge = _milestone_parties(session, milestone)
-    return MilestonePublic.model_validate(execution.submit_milestone(
+    return MilestonePublic.model_validate(flows.submit_milestone_flow(
         session, milestone=milestone, collaboration=collaboration, challenge=challenge, by=user))
 
 
 @router.post("/milestones/{milestone_id}/accept", response_model=MilestonePublic, responses=ERRORS)
 def accept_milestone(milestone: MilestoneDep, session: SessionDep, user: CurrentUser) -> MilestonePublic:
     collaboration, challenge = _milestone_parties(session, milestone)
-    return MilestonePublic.model_validate(execution.accept_milestone(
+    return MilestonePublic.model_validate(flows.accept_milestone_flow(
         session, milestone=milestone, collaboration=collaboration, challenge=challenge, by=user))
 
 
 @router.post("/milestones/{milestone_id}/reject", response_model=MilestonePublic, responses=ERRORS)
 def reject_milestone(milestone: MilestoneDep, data: RejectIn, session: SessionDep, user: CurrentUser) -> MilestonePublic:
     collaboration, challenge = _milestone_parties(session, milestone)
-    return MilestonePublic.model_validate(execution.reject_milestone(
+    return MilestonePublic.model_validate(flows.reject_milestone_flow(
         session, milestone=milestone, collaboration=collaboration, challenge=challenge, by=user, reason=data.reason))
 
 
@@ -189,7 +188,7 @@ def list_worklogs(collaboration: CollaborationDep, session: SessionDep) -> list[
              responses=ERRORS)
 def add_worklog(collaboration: CollaborationDep, data: WorkLogCreate, session: SessionDep,
                 user: CurrentUser) -> WorkLogPublic:
-    return WorkLogPublic.model_validate(execution.add_worklog(
+    return WorkLogPublic.model_validate(flows.worklog_flow(
         session, collaboration=collaboration, challenge=_challenge(session, collaboration), data=data, by=user))
 
 
@@ -216,9 +215,8 @@ def upload_deliverable(collaboration: CollaborationDep, session: SessionDep, use
     if milestone_id is not None and milestone is None:
         raise NotFound("里程碑不存在")
     data = storage.read_upload(file)
-    deliverable = execution.upload_deliverable(session, collaboration=collaboration,
-                                               challenge=_challenge(session, collaboration), data=data,
-                                               filename=file.filename, by=user, note=note, milestone=milestone)
+    deliverable = flows.upload_flow(session, collaboration=collaboration, challenge=_challenge(session, collaboration),
+                                    data=data, filename=file.filename, by=user, note=note, milestone=milestone)
     return _deliverable_public(deliverable, session.get(StoredFile, deliverable.file_id))
 
 
@@ -243,7 +241,7 @@ def list_ratings(collaboration: CollaborationDep, session: SessionDep) -> list[R
              responses=ERRORS)
 def rate(collaboration: CollaborationDep, data: RateIn, session: SessionDep, user: CurrentUser) -> RatingPublic:
     engineer = get_engineer(session, data.engineer) if data.engineer else None
-    return RatingPublic.model_validate(reputation.rate(
+    return RatingPublic.model_validate(flows.rate_flow(
         session, collaboration=collaboration, challenge=_challenge(session, collaboration), by=user, data=data,
         engineer=engineer))
 
@@ -257,7 +255,7 @@ def list_payments(collaboration: CollaborationDep, session: SessionDep) -> list[
              responses=ERRORS)
 def record_payment(collaboration: CollaborationDep, data: PaymentCreate, session: SessionDep,
                    user: CurrentUser) -> PaymentPublic:
-    return PaymentPublic.model_validate(money.record_payment(
+    return PaymentPublic.model_validate(flows.payment_flow(
         session, collaboration=collaboration, challenge=_challenge(session, collaboration), data=data, by=user))
 
 
@@ -270,8 +268,8 @@ def list_shares(collaboration: CollaborationDep, session: SessionDep) -> list[Sh
              responses=ERRORS)
 def record_shares(collaboration: CollaborationDep, data: ShareAgreementIn, session: SessionDep,
                   user: CurrentUser) -> list[SharePublic]:
-    rows = money.record_shares(session, collaboration=collaboration, challenge=_challenge(session, collaboration),
-                               data=data, by=user)
+    rows = flows.shares_flow(session, collaboration=collaboration, challenge=_challenge(session, collaboration),
+                             data=data, by=user)
     return [SharePublic.model_validate(s) for s in rows]
 
 

@@ -1,8 +1,9 @@
 """The in-app inbox, e-mail per user preference, and the daily digest.
 
-Flows call `notify(...)` with explicit recipients, or `notify_for_event(...)`
-right after recording an event, which derives who is concerned: the firm's
-users, the engineers involved and the operators of the center.
+Flows call `notify(...)` with explicit recipients, or `notify_appended(...)` at
+their end, which tells whoever each event they recorded concerns: the firm's
+users, the engineers involved and the operators of the center. Nothing here
+talks SMTP: an e-mail is a row in the outbox, sent after commit.
 """
 
 from __future__ import annotations
@@ -11,13 +12,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import func, update
+from sqlalchemy import func, inspect, update
 from sqlmodel import Session, select
 
 from accounts.models import Role, User
 from core.clock import now
 from core.errors import Invalid, NotFound
-from core.eventlog import EVENT_KINDS, Event
+from core.eventlog import EVENT_KINDS, Event, take_appended
 from core.settings import get_settings
 from marketplace.challenges.models import Challenge
 from marketplace.execution.models import Collaboration, CollaborationMember
@@ -39,7 +40,7 @@ def notify(
     event_id: int | None = None,
     at: datetime | None = None,
 ) -> list[Notification]:
-    """One inbox item per active user; e-mail now, or hold for the daily digest."""
+    """One inbox item per active user; an e-mail in the outbox now, or held for the daily digest."""
     ids = sorted({i for i in user_ids if i is not None})
     if not ids:
         return []
@@ -132,6 +133,19 @@ def notify_for_event(session: Session, event: Event, *, body: str = "",
     title = f"{label}：{challenge.title}" if challenge is not None else label
     return notify(session, user_ids=recipients, kind=event.kind, title=title, body=body,
                   link=event_link(session, event), event_id=event.id, at=event.at)
+
+
+def notify_appended(session: Session, *, body: str = "", kinds: Iterable[str] | None = None) -> list[Event]:
+    """Tell whoever each event recorded since the last call concerns, once; return the events told.
+
+    With `kinds`, only events of those kinds tell anyone (the others are taken all the same). An event
+    whose transaction was rolled back meanwhile is no longer persistent and tells no one."""
+    wanted = None if kinds is None else set(kinds)
+    told = [event for event in take_appended(session)
+            if inspect(event).persistent and (wanted is None or event.kind in wanted)]
+    for event in told:
+        notify_for_event(session, event, body=body)
+    return told
 
 
 # ---------------------------------------------------------------- the inbox

@@ -22,7 +22,7 @@ from core.csrf import verify_csrf
 from core.db import SessionDep
 from core.errors import NotFound
 from core.templating import render
-from marketplace.challenges import bids
+from marketplace.challenges import flows
 from marketplace.challenges import forms as page_forms
 from marketplace.challenges.models import Bid, BidStatus, Challenge
 from marketplace.execution.models import (
@@ -33,11 +33,9 @@ from marketplace.execution.models import (
     WorkLog,
 )
 from marketplace.execution.pages import router as collaboration_router
-from marketplace.flows import notify_new_events
 from talent.models import Engineer
 
-router = APIRouter(include_in_schema=False,
-                   dependencies=[Depends(verify_csrf), Depends(notify_new_events, scope="function")])
+router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
 router.include_router(collaboration_router)
 
 FIRM_GROUPS = [
@@ -180,7 +178,7 @@ def bid_withdraw(request: Request, session: SessionDep, user: EngineerUserDep, b
     bid = session.get(Bid, bid_id)
     if bid is None or not policy.can_withdraw_bid(user, bid):
         raise NotFound("揭榜申请不存在")
-    bids.withdraw_bid(session, bid=bid, challenge=session.get(Challenge, bid.challenge_id), by=user)
+    flows.withdraw_flow(session, bid=bid, challenge=session.get(Challenge, bid.challenge_id), by=user)
     if request.headers.get("hx-request"):
         ctx = engineer_overview(session, _my_engineer(session, user))
         ctx["flash"] = "已撤回揭榜申请。"

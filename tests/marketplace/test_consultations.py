@@ -15,6 +15,7 @@ from core.errors import Conflict, Invalid
 from core.eventlog import Event
 from core.migrate import upgrade
 from marketplace.challenges.models import Challenge, Invitation
+from marketplace.consultations import flows
 from marketplace.consultations import service as consultations
 from marketplace.consultations.models import Answer
 from marketplace.consultations.service import (
@@ -60,7 +61,7 @@ QUESTION = ConsultationCreate(title="挖掘机主阀高温内泄怎么排查", d
 
 class TestAskAndRoute:
     def test_question_is_open_and_routed_to_matched_engineers_who_are_notified(self, session, cast):
-        consultation = consultations.ask(session, by=cast["asker"], data=QUESTION)
+        consultation = flows.ask_flow(session, by=cast["asker"], data=QUESTION)
         assert consultation.kind == "consultation" and consultation.status == "open"
         invited = {i.engineer_id: i for i in session.exec(select(Invitation).where(
             Invitation.challenge_id == consultation.id)).all()}
@@ -86,15 +87,15 @@ class TestAskAndRoute:
 class TestThread:
     def test_answers_replies_best_answer_rating_and_escalation(self, session, cast):
         asker, (chen, liu, huang) = cast["asker"], cast["users"]
-        consultation = consultations.ask(session, by=asker, data=QUESTION)
-        first = consultations.answer(session, consultation=consultation, by=chen,
-                                     data=AnswerCreate(body="先测主阀芯与阀体配合间隙，再查高温下密封件是否硬化。"))
+        consultation = flows.ask_flow(session, by=asker, data=QUESTION)
+        first = flows.answer_flow(session, consultation=consultation, by=chen,
+                                  data=AnswerCreate(body="先测主阀芯与阀体配合间隙，再查高温下密封件是否硬化。"))
         assert consultation.status == "answered"
-        follow_up = consultations.answer(session, consultation=consultation, by=asker,
-                                         data=AnswerCreate(body="间隙怎么测比较方便？", parent_id=first.id))
-        consultations.answer(session, consultation=consultation, by=chen,
-                             data=AnswerCreate(body="拆下阀芯用内径千分表量，每个台阶三处。", parent_id=follow_up.id))
-        consultations.answer(session, consultation=consultation, by=liu, data=AnswerCreate(body="也可能是油液污染导致卡滞磨损。"))
+        follow_up = flows.answer_flow(session, consultation=consultation, by=asker,
+                                      data=AnswerCreate(body="间隙怎么测比较方便？", parent_id=first.id))
+        flows.answer_flow(session, consultation=consultation, by=chen,
+                          data=AnswerCreate(body="拆下阀芯用内径千分表量，每个台阶三处。", parent_id=follow_up.id))
+        flows.answer_flow(session, consultation=consultation, by=liu, data=AnswerCreate(body="也可能是油液污染导致卡滞磨损。"))
         tree = consultations.thread(session, consultation=consultation)
         assert [len(t.children) for t in tree] == [1, 0] and tree[0].children[0].children[0].depth == 2
         assert session.exec(select(Notification).where(Notification.user_id == chen.id,

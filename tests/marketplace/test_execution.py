@@ -25,7 +25,7 @@ from marketplace.execution.schemas import (
     WorkLogCreate,
 )
 from marketplace.files import service as storage
-from marketplace.sweep_commands import sweep
+from marketplace.flows import sweep
 from talent.models import Center
 from tests.factories import make_engineer, make_user
 from tests.marketplace.core_helpers import Market, bid, kinds, market

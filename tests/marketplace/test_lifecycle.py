@@ -13,7 +13,7 @@ from core.eventlog import Event
 from marketplace.challenges import bids, lifecycle
 from marketplace.challenges import service as challenges
 from marketplace.challenges.schemas import ChallengeCreate
-from marketplace.sweep_commands import sweep
+from marketplace.flows import sweep
 from tests.factories import make_challenge, make_org, make_user
 from tests.marketplace.core_helpers import bid, kinds, market
 

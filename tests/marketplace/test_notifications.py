@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import threading
 from datetime import timedelta
+from decimal import Decimal
 
 from sqlmodel import select
 
 from accounts import service as accounts
+from accounts.models import Organisation
 from core import eventlog as events
-from core.clock import now
+from core.clock import now, today
 from core.migrate import upgrade
-from core.settings import get_settings
-from marketplace.inbox.mailer import deliver_pending
+from marketplace.challenges import bids
+from marketplace.execution import service as execution
+from marketplace.execution.schemas import MilestoneCreate
+from marketplace.flows import sweep_flow
 from marketplace.inbox.models import Notification, OutboxEmail
 from marketplace.inbox.service import (
     build_digests,
@@ -26,12 +28,18 @@ from marketplace.inbox.service import (
     unread_count,
 )
 from tests.factories import make_center, make_challenge, make_org, make_user
+from tests.marketplace.core_helpers import bid, market
 from tests.scratch import scratch_database
 from tests.web.helpers import login
 
 
 def bearer(user) -> dict[str, str]:
     return {"Authorization": f"Bearer {accounts.issue_token(user)}"}
+
+
+def titles(session, user, kind: str) -> list[str]:
+    return list(session.exec(select(Notification.title).where(Notification.user_id == user.id,
+                                                              Notification.kind == kind)).all())
 
 
 def outbox_to(session, address: str) -> list[OutboxEmail]:
@@ -76,67 +84,6 @@ class TestNotify:
         assert len(latest) == 2 and "第4条" in latest[-1].body and "第1条" not in latest[-1].body
 
 
-class TinySmtp:
-    """A minimal SMTP server on localhost that keeps the messages it receives."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(1)
-        self.port = self.sock.getsockname()[1]
-        self.messages: list[str] = []
-        threading.Thread(target=self.serve, daemon=True).start()
-
-    def serve(self) -> None:
-        conn, _ = self.sock.accept()
-        reader = conn.makefile("rb")
-        conn.sendall(b"220 tiny\r\n")
-        while line := reader.readline():
-            verb = line[:4].upper()
-            if verb == b"DATA":
-                conn.sendall(b"354 go\r\n")
-                chunks = []
-                while (data := reader.readline()) not in (b".\r\n", b""):
-                    chunks.append(data)
-                self.messages.append(b"".join(chunks).decode("utf-8", "replace"))
-                conn.sendall(b"250 ok\r\n")
-            elif verb == b"QUIT":
-                conn.sendall(b"221 bye\r\n")
-                break
-            else:
-                conn.sendall(b"250 ok\r\n")
-        conn.close()
-
-
-def test_with_smtp_configured_the_email_is_sent_at_once(session, monkeypatch):
-    server = TinySmtp()
-    settings = get_settings()
-    monkeypatch.setattr(settings, "smtp_host", "127.0.0.1")
-    monkeypatch.setattr(settings, "smtp_port", server.port)
-    user = make_user(session)
-    user.email = "smtp@example.cn"
-    notify(session, user_ids=[user.id], kind="x", title="验收通过")
-    mail = outbox_to(session, "smtp@example.cn")[0]
-    assert mail.sent_at is not None and mail.error is None
-    assert len(server.messages) == 1 and "smtp@example.cn" in server.messages[0]
-
-
-def test_unreachable_smtp_is_recorded_not_raised(session, monkeypatch):
-    closed = socket.socket()
-    closed.bind(("127.0.0.1", 0))
-    port = closed.getsockname()[1]
-    closed.close()
-    settings = get_settings()
-    monkeypatch.setattr(settings, "smtp_host", "127.0.0.1")
-    monkeypatch.setattr(settings, "smtp_port", port)
-    user = make_user(session)
-    user.email = "down@example.cn"
-    notify(session, user_ids=[user.id], kind="x", title="提醒")
-    mail = outbox_to(session, "down@example.cn")[0]
-    assert mail.sent_at is None and mail.error
-    assert deliver_pending(session)["failed"] >= 1
-
-
 class TestEventRecipients:
     def test_firm_engineer_and_center_are_told_but_not_the_actor_or_strangers(self, session):
         center = make_center(session)
@@ -158,7 +105,34 @@ class TestEventRecipients:
         assert sent[0].title == f"提交揭榜申请：{challenge.title}"
 
 
+class TestSweep:
+    """`xiechuang sweep` runs sweep_flow: what it records is told like any action in the app."""
+
+    def test_expiry_and_auto_acceptance_reach_the_firm_and_the_engineers(self, session):
+        m = market(session)
+        stale = make_challenge(session, company=session.get(Organisation, m.firm.organisation_id),
+                               title="过期未揭的榜单", deadline=today() - timedelta(days=1))
+        collaboration = bids.award(session, challenge=m.challenge, bid=bid(session, m, 0), by=m.firm)
+        milestone = execution.add_milestone(session, collaboration=collaboration, challenge=m.challenge, by=m.firm,
+                                            data=MilestoneCreate(title="样机试制", amount=Decimal("10000"),
+                                                                 due_date=today() + timedelta(days=10)))
+        execution.submit_milestone(session, milestone=milestone, collaboration=collaboration, challenge=m.challenge,
+                                   by=m.users[0])
+        milestone.auto_accept_at = now() - timedelta(seconds=1)  # the firm let the check period pass
+        session.add(milestone)
+        session.flush()
+
+        counts = sweep_flow(session)
+
+        assert counts["expired"] >= 1 and counts["milestones_auto_accepted"] >= 1
+        assert f"榜单过期：{stale.title}" in titles(session, m.firm, "challenge.expired")
+        assert titles(session, m.users[0], "milestone.auto_accepted") == [f"里程碑自动验收：{m.challenge.title}"]
+        assert titles(session, m.firm, "milestone.auto_accepted") == [f"里程碑自动验收：{m.challenge.title}"]
+        assert titles(session, m.users[1], "milestone.auto_accepted") == []  # not on the collaboration
+
+
 class TestApi:
+
     def test_anonymous_is_401(self, client):
         assert client.get("/api/v1/notifications").status_code == 401
         assert client.post("/api/v1/notifications/read-all").status_code == 401
