@@ -16,8 +16,6 @@ from sqlmodel import Session, col, select
 from accounts import policy
 from accounts.deps import CurrentUser
 from accounts.models import Organisation, User
-from core.changes import mark_changed
-from core.clock import now
 from core.csrf import verify_csrf
 from core.db import SessionDep
 from core.errors import NotFound
@@ -34,6 +32,7 @@ from marketplace.execution.models import (
 )
 from marketplace.execution.pages import router as collaboration_router
 from marketplace.flows import notify_new_events
+from talent import service as talent
 from talent.models import Engineer
 
 router = APIRouter(include_in_schema=False,
@@ -160,19 +159,8 @@ async def engineer_profile_save(request: Request, session: SessionDep, user: Eng
     if not form.ok:
         return render(request, "marketplace/engineer_profile.html", {"engineer": engineer, "form": form, "saved": False},
                       status_code=422)
-    update_profile(session, engineer=engineer, values=form.values)
+    talent.update_profile(session, engineer=engineer, values=form.values)
     return RedirectResponse("/engineer/profile?saved=1", status_code=303)
-
-
-def update_profile(session: Session, *, engineer: Engineer, values: dict) -> Engineer:
-    """The engineer's own profile fields; matching picks the change up from updated_at."""
-    for name in ("name", "title", "region", "skills", "fields", "bio", "capacity", "available"):
-        setattr(engineer, name, values[name])
-    engineer.updated_at = now()
-    session.add(engineer)
-    session.flush()
-    mark_changed(session, "engineer", engineer.id)  # the matcher re-embeds the profile
-    return engineer
 
 
 @router.post("/bids/{bid_id:int}/withdraw")
