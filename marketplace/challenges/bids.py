@@ -256,6 +256,12 @@ def _has_shortlist(session: Session, challenge: Challenge) -> bool:
                                              Bid.status == BidStatus.shortlisted)).first() is not None
 
 
+def challenge_of(session: Session, bid: Bid) -> Challenge:
+    challenge = session.get(Challenge, bid.challenge_id)
+    assert challenge is not None
+    return challenge
+
+
 def bids_of(session: Session, challenge: Challenge) -> list[Bid]:
     return list(session.exec(select(Bid).where(Bid.challenge_id == challenge.id).order_by(Bid.id)).all())
 
