@@ -5,11 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import field_validator
 from sqlmodel import Field, SQLModel
 
 from core.clock import now
-from core.creditcode import validate_credit_code
 
 
 class Role(StrEnum):
@@ -67,13 +65,6 @@ class OrganisationBase(SQLModel):
 class Organisation(OrganisationBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = Field(default_factory=now)
-
-
-class OrganisationCreate(OrganisationBase):
-    @field_validator("credit_code")
-    @classmethod
-    def _check_code(cls, value: str | None) -> str | None:
-        return validate_credit_code(value) if value else None
 
 
 class UserBase(SQLModel):

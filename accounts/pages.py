@@ -41,8 +41,7 @@ def login(
 ):
     try:
         user = service.authenticate(session, username=username, password=password, ip=client_ip(request))
-    except AppError as exc:
-        session.commit()  # keep the failure count even though we answer with an error
+    except AppError as exc:  # answered, not raised: the session still commits the failure count
         return render(request, "accounts/login.html",
                       {"next": _safe_next(next) or "", "error": exc.message, "username": username},
                       status_code=exc.status)

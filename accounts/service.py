@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from accounts.models import LoginAttempt, Organisation, OrgKind, Role, User
 from core.clock import now
-from core.errors import Invalid, NotFound, TooMany, Unauthorized
+from core.errors import Invalid, TooMany, Unauthorized
 from core.settings import get_settings
 
 _hasher = PasswordHash.recommended()
@@ -159,11 +159,4 @@ def user_from_token(session: Session, token: str) -> User:
     user = session.get(User, payload.get("uid"))
     if user is None or not user.is_active or user.token_version != payload.get("v"):
         raise Unauthorized("令牌无效")
-    return user
-
-
-def get_user(session: Session, user_id: int) -> User:
-    user = session.get(User, user_id)
-    if user is None:
-        raise NotFound("用户不存在")
     return user

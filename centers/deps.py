@@ -8,6 +8,7 @@ from fastapi import Depends, Request
 from sqlmodel import Session
 
 from accounts.models import User
+from centers.models import Application
 from core.db import SessionDep
 from core.errors import Forbidden, Invalid, NotFound
 from talent.models import Center
@@ -20,6 +21,16 @@ def center_or_404(center_id: str, session: SessionDep) -> Center:
 
 
 CenterDep = Annotated[Center, Depends(center_or_404)]
+
+
+def application_or_404(application_id: int, session: SessionDep) -> Application:
+    application = session.get(Application, application_id)
+    if application is None:
+        raise NotFound("申报记录不存在")
+    return application
+
+
+ApplicationDep = Annotated[Application, Depends(application_or_404)]
 
 
 def operated_center(session: Session, user: User) -> Center:

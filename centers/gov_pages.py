@@ -4,47 +4,40 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse
-from sqlmodel import Session, select
 
 from accounts import policy
 from accounts.deps import CurrentUser
 from accounts.models import User
-from centers import gov, recognition, scores, workdays
+from centers import gov, recognition, scores, views, workdays
 from centers.audit import audit_request
-from centers.deps import CenterDep, operated_center, refuse_nul
-from centers.indicators.engine import compute_indicators
-from centers.models import Application, WorkdaySchedule
+from centers.deps import ApplicationDep, CenterDep, operated_center, refuse_nul
 from core.clock import today
 from core.csrf import verify_csrf
 from core.db import SessionDep
-from core.errors import Invalid, NotFound
+from core.errors import Invalid
 from core.templating import render
-from talent.models import Center
 from talent.service import get_center
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf), Depends(refuse_nul),
                                                    Depends(audit_request, scope="function")])
 YearQuery = Query(None, ge=2000, le=2100)
+FormText = Annotated[str, Form()]
 
 
 def _government(user: User) -> None:
     policy.require(policy.is_government(user), "仅限市州工信局、省工信厅和管理员")
 
 
-def application_or_404(application_id: int, session: SessionDep) -> Application:
-    application = session.get(Application, application_id)
-    if application is None:
-        raise NotFound("申报记录不存在")
-    return application
+def _yes(decision: str) -> bool:
+    return decision in ("recommend", "pass", "recognise")
 
 
-def _center_of(session: Session, application: Application) -> Center:
-    center = session.get(Center, application.center_id)
-    assert center is not None
-    return center
+def _to_applications() -> RedirectResponse:
+    return RedirectResponse("/gov/applications", status_code=303)
 
 
 def _date(value: str | None, field: str) -> date:
@@ -58,7 +51,7 @@ def _date(value: str | None, field: str) -> date:
 def overview(request: Request, user: CurrentUser, session: SessionDep, year: int | None = YearQuery):
     _government(user)
     year = year or today().year
-    return render(request, "gov/overview.html", {"year": year, "years": list(range(today().year, today().year - 5, -1)),
+    return render(request, "gov/overview.html", {"year": year, "years": views.recent_years(),
                                                  **gov.ranking(session, user=user, year=year)})
 
 
@@ -71,71 +64,71 @@ def talent_map(request: Request, user: CurrentUser, session: SessionDep):
 @router.get("/gov/applications")
 def applications(request: Request, user: CurrentUser, session: SessionDep):
     _government(user)
-    centers = {c.id: c for c in gov.visible_centers(session, user=user)}
-    rows = session.exec(select(Application).where(Application.kind == "recognition",
-                                                  Application.center_id.in_(list(centers)))  # type: ignore[attr-defined]
-                        .order_by(Application.id.desc())).all()  # type: ignore[union-attr]
-    year = today().year
-    totals = {a.id: compute_indicators(session, center=centers[a.center_id], year=a.year)["total"]
-              for a in rows if a.status in ("expert_review", "public_notice")}
-    ordered = sorted(rows, key=lambda a: (a.status != "expert_review", -totals.get(a.id, 0)))
-    return render(request, "gov/applications.html", {
-        "applications": [(a, centers[a.center_id]) for a in ordered], "labels": recognition.APPLICATION_LABELS,
-        "totals": totals, "experts": recognition.experts(session) if policy.can_review_province(user) else [],
-        "managed": [c for c in centers.values() if c.status in ("培育期", "已认定", "整改期")],
-        "proposals": recognition.revocation_proposals(session, year=year) if policy.can_review_province(user) else [],
-        "can_province": policy.can_review_province(user), "today": today(), "year": year,
-        "centers": list(centers.values()), "incident_kinds": recognition.INCIDENT_KINDS,
-        "library_knows_next": workdays.library_knows(year + 1),
-        "schedule": session.exec(select(WorkdaySchedule).where(WorkdaySchedule.day >= date(year, 1, 1))
-                                 .order_by(WorkdaySchedule.day)).all(),
-    })
+    return render(request, "gov/applications.html", views.applications(session, user=user))
 
 
-@router.post("/gov/applications/{application_id}/{step}")
-async def application_step(application_id: int, step: str, request: Request, user: CurrentUser, session: SessionDep):
-    application = application_or_404(application_id, session)
-    center = _center_of(session, application)
-    form = await request.form()
-    comment = str(form.get("comment") or "").strip()
-    yes = form.get("decision") in ("recommend", "pass", "recognise")
-    if step == "city":
-        policy.require(policy.can_review_city(user, center), "只有中心所在市州工信局可以初审")
-        recognition.city_review(session, application=application, recommend=yes, opinion=comment, by=user)
-    elif step == "assign":
-        policy.require(policy.can_review_province(user), "只有省工信厅可以分配评审专家")
-        expert = session.get(User, int(form.get("expert_id") or 0)) if str(form.get("expert_id") or "").isdigit() else None
-        if expert is None:
-            raise Invalid("请选择评审专家", field="expert_id")
-        recognition.assign_expert(session, application=application, expert=expert, by=user)
-    elif step in ("province", "notice", "objection", "decide"):
-        policy.require(policy.can_review_province(user), "只有省工信厅可以执行此操作")
-        if step == "province":
-            recognition.province_review(session, application=application, passed=yes, comment=comment, by=user)
-        elif step == "notice":
-            recognition.start_notice(session, application=application, start=_date(form.get("start"), "start"), by=user)
-        elif step == "objection":
-            recognition.object_to(session, application=application, comment=comment or "公示异议", by=user)
-        else:
-            recognition.decide(session, application=application, recognise=yes, by=user)
-    else:
-        raise NotFound("操作不存在")
-    return RedirectResponse("/gov/applications", status_code=303)
+# ---------------------------------------------------------------- one route per step of 第八条's workflow
+
+@router.post("/gov/applications/{application_id}/city")
+def city_review(application: ApplicationDep, user: CurrentUser, session: SessionDep, decision: FormText = "",
+                comment: FormText = ""):
+    center = recognition.center_of(session, application)
+    policy.require(policy.can_review_city(user, center), "只有中心所在市州工信局可以初审")
+    recognition.city_review(session, application=application, recommend=_yes(decision),
+                            opinion=comment.strip(), by=user)
+    return _to_applications()
 
 
-@router.post("/gov/centers/{center_id}/{action}")
-async def manage_center(action: str, center: CenterDep, request: Request, user: CurrentUser, session: SessionDep):
+@router.post("/gov/applications/{application_id}/province")
+def province_review(application: ApplicationDep, user: CurrentUser, session: SessionDep, decision: FormText = "",
+                    comment: FormText = ""):
+    policy.require(policy.can_review_province(user), "只有省工信厅可以执行此操作")
+    recognition.province_review(session, application=application, passed=_yes(decision), comment=comment.strip(), by=user)
+    return _to_applications()
+
+
+@router.post("/gov/applications/{application_id}/assign")
+def assign_expert(application: ApplicationDep, user: CurrentUser, session: SessionDep, expert_id: FormText = ""):
+    policy.require(policy.can_review_province(user), "只有省工信厅可以分配评审专家")
+    recognition.assign_expert(session, application=application, expert=recognition.expert_by_id(session, expert_id),
+                              by=user)
+    return _to_applications()
+
+
+@router.post("/gov/applications/{application_id}/notice")
+def start_notice(application: ApplicationDep, user: CurrentUser, session: SessionDep, start: FormText = ""):
+    policy.require(policy.can_review_province(user), "只有省工信厅可以执行此操作")
+    recognition.start_notice(session, application=application, start=_date(start, "start"), by=user)
+    return _to_applications()
+
+
+@router.post("/gov/applications/{application_id}/objection")
+def object_to(application: ApplicationDep, user: CurrentUser, session: SessionDep, comment: FormText = ""):
+    policy.require(policy.can_review_province(user), "只有省工信厅可以执行此操作")
+    recognition.object_to(session, application=application, comment=comment.strip() or "公示异议", by=user)
+    return _to_applications()
+
+
+@router.post("/gov/applications/{application_id}/decide")
+def decide(application: ApplicationDep, user: CurrentUser, session: SessionDep, decision: FormText = ""):
+    policy.require(policy.can_review_province(user), "只有省工信厅可以执行此操作")
+    recognition.decide(session, application=application, recognise=_yes(decision), by=user)
+    return _to_applications()
+
+
+@router.post("/gov/centers/{center_id}/assess")
+def assess_center(center: CenterDep, user: CurrentUser, session: SessionDep, decision: FormText = "",
+                  comment: FormText = ""):
     policy.require(policy.can_review_province(user), "只有省工信厅可以评估或撤销中心")
-    form = await request.form()
-    comment = str(form.get("comment") or "").strip()
-    if action == "assess":
-        recognition.assess(session, center=center, passed=form.get("decision") == "pass", by=user, comment=comment)
-    elif action == "revoke":
-        recognition.revoke(session, center=center, reason=comment or "第十四条", by=user)
+    recognition.assess(session, center=center, passed=decision == "pass", by=user, comment=comment.strip())
+    return _to_applications()
 
-    else:
-        raise NotFound("操作不存在")
-    return RedirectResponse("/gov/applications", status_code=303)
+
+@router.post("/gov/centers/{center_id}/revoke")
+def revoke_center(center: CenterDep, user: CurrentUser, session: SessionDep, comment: FormText = ""):
+    policy.require(policy.can_review_province(user), "只有省工信厅可以评估或撤销中心")
+    recognition.revoke(session, center=center, reason=comment.strip() or "第十四条", by=user)
+    return _to_applications()
 
 
 @router.post("/gov/incidents")
@@ -161,12 +154,7 @@ async def enter_workday(request: Request, user: CurrentUser, session: SessionDep
 @router.get("/center/application")
 def my_application(request: Request, user: CurrentUser, session: SessionDep):
     center = operated_center(session, user)
-    rows = session.exec(select(Application).where(Application.center_id == center.id)
-                        .order_by(Application.id.desc())).all()  # type: ignore[union-attr]
-    latest = next((a for a in rows if a.kind == "recognition"), None)
-    return render(request, "gov/application_form.html", {
-        "center": center, "applications": rows, "labels": recognition.APPLICATION_LABELS,
-        "checklist": recognition.checklist(session, center, latest), "year": today().year})
+    return render(request, "gov/application_form.html", views.my_application(session, center=center))
 
 
 @router.post("/center/application")
@@ -180,19 +168,14 @@ async def submit_application(request: Request, user: CurrentUser, session: Sessi
 @router.get("/expert")
 def expert_home(request: Request, user: CurrentUser, session: SessionDep):
     policy.require(policy.can_score(user), "仅限评审专家")
-    reviewing = recognition.assigned_to(session, expert=user)
-    centers = session.exec(select(Center).order_by(Center.name)).all()
-    return render(request, "gov/expert_home.html", {"reviewing": [(a, session.get(Center, a.center_id)) for a in reviewing],
-                                                    "centers": centers, "year": today().year})
+    return render(request, "gov/expert_home.html", views.expert_home(session, expert=user))
 
 
 @router.get("/expert/centers/{center_id}")
 def expert_form(request: Request, center: CenterDep, user: CurrentUser, session: SessionDep, year: int | None = YearQuery):
     policy.require(policy.can_score(user), "仅限评审专家")
-    year = year or today().year
-    return render(request, "gov/expert_form.html", {
-        "center": center, "year": year, "result": compute_indicators(session, center=center, year=year),
-        "mine": scores.scores_by(session, center=center, year=year, expert=user)})
+    return render(request, "gov/expert_form.html", views.expert_form(session, center=center, year=year or today().year,
+                                                                     expert=user))
 
 
 @router.post("/expert/centers/{center_id}")

@@ -62,6 +62,12 @@ def checklist(session: Session, center: Center, application: Application | None 
     return [{"condition": text, "met": met, "evidence": evidence} for text, (met, evidence) in zip(CONDITIONS, facts)]
 
 
+def center_of(session: Session, application: Application) -> Center:
+    center = session.get(Center, application.center_id)
+    assert center is not None
+    return center
+
+
 def _move(session: Session, application: Application, expected: tuple[str, ...], new: str) -> Application:
     if application.status not in expected:
         raise Conflict(f"当前状态为“{APPLICATION_LABELS.get(application.status, application.status)}”，不能执行此操作")
@@ -134,8 +140,7 @@ def decide(session: Session, *, application: Application, recognise: bool, by: U
     _move(session, application, ("public_notice", "expert_review"), "recognised" if recognise else "rejected")
     application.decided_at, application.decision = now(), "认定" if recognise else "不予认定"
     if recognise:
-        center = session.get(Center, application.center_id)
-        assert center is not None
+        center = center_of(session, application)
         center.status, center.recognised_on = CenterStatus.cultivating, on
         center.cultivation_ends_on = date(on.year + 1, on.month, min(on.day, 28))
         session.add(center)
@@ -233,6 +238,14 @@ def assign_expert(session: Session, *, application: Application, expert: User, b
     session.add(review)
     session.flush()
     return review
+
+
+def expert_by_id(session: Session, expert_id: str) -> User:
+    """The user picked in the assign form (its role is checked by assign_expert)."""
+    expert = session.get(User, int(expert_id)) if expert_id.isdigit() else None
+    if expert is None:
+        raise Invalid("请选择评审专家", field="expert_id")
+    return expert
 
 
 def assigned_to(session: Session, *, expert: User) -> list[Application]:

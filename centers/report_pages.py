@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from accounts import policy
 from accounts.deps import CurrentUser
-from centers import report, report_export
+from centers import report, report_export, views
 from centers.deps import CenterDep, operated_center, refuse_nul
 from core.clock import today
 from core.csrf import verify_csrf
@@ -30,10 +30,7 @@ FORMATS = {
 def edit(request: Request, user: CurrentUser, session: SessionDep, year: int | None = YearQuery):
     center = operated_center(session, user)
     year = year or today().year
-    return render(request, "centers/report.html", {
-        "center": center, "year": year, "data": report.build(session, center=center, year=year),
-        "submissions": report.submissions(session, center=center, year=year),
-        "years": list(range(today().year, today().year - 5, -1))})
+    return render(request, "centers/report.html", views.report_editor(session, center=center, year=year))
 
 
 @router.post("/center/report")

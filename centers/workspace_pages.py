@@ -7,7 +7,7 @@ from fastapi.responses import RedirectResponse
 
 from accounts import policy
 from accounts.deps import CurrentUser
-from centers import bookings, flows, records, service
+from centers import bookings, flows, records, service, views
 from centers.deps import operated_center, refuse_nul
 from core.clock import today
 from core.csrf import verify_csrf
@@ -31,17 +31,8 @@ def _back(anchor: str, message: str | None = None) -> RedirectResponse:
 def workspace(request: Request, user: CurrentUser, session: SessionDep, kind: str = Query("training", max_length=12),
               done: str | None = Query(None, max_length=40)):
     center = operated_center(session, user)
-    records.spec(kind)
-    resources = records.list_records(session, center=center, kind="resource")
-    year = today().year
-    return render(request, "centers/workspace.html", {
-        "center": center, "profile": service.center_profile(session, center), "members": pool.members(session, center=center),
-        "pool_labels": pool.POOL_STATUS_LABELS, "engagements": pool.ENGAGEMENTS,
-        "resources": [(r, bookings.utilisation(session, resource=r, year=year)) for r in resources],
-        "kind": kind, "kinds": records.KINDS, "rows": records.list_records(session, center=center, kind=kind),
-        "form_fields": records.form_fields(kind), "done": done, "year": year,
-        "choice_labels": {**records.MECHANISM_LABELS, **records.PARTNER_KIND_LABELS},
-    }, block="records" if request.headers.get("hx-target") == "records" else None)
+    return render(request, "centers/workspace.html", views.workspace(session, center=center, kind=kind, done=done),
+                  block="records" if request.headers.get("hx-target") == "records" else None)
 
 
 @router.post("/center/profile")
@@ -67,16 +58,19 @@ async def invite(request: Request, user: CurrentUser, session: SessionDep):
     return _back("pool", "已发出邀请")
 
 
-@router.post("/center/pool/{membership_id}/{action}")
-def pool_action(membership_id: int, action: str, user: CurrentUser, session: SessionDep):
+@router.post("/center/pool/{membership_id}/approve")
+def pool_approve(membership_id: int, user: CurrentUser, session: SessionDep):
     center = operated_center(session, user)
-    membership = pool.membership_of(session, center=center, membership_id=membership_id)
-    if action == "approve":
-        flows.approve_member_flow(session, membership=membership, center=center, by=user)
-    elif action == "remove":
-        flows.remove_member_flow(session, membership=membership, center=center, by=user)
-    else:
-        raise Invalid("未知操作", field="action")
+    flows.approve_member_flow(session, membership=pool.membership_of(session, center=center, membership_id=membership_id),
+                              center=center, by=user)
+    return _back("pool", "工程师库已更新")
+
+
+@router.post("/center/pool/{membership_id}/remove")
+def pool_remove(membership_id: int, user: CurrentUser, session: SessionDep):
+    center = operated_center(session, user)
+    flows.remove_member_flow(session, membership=pool.membership_of(session, center=center, membership_id=membership_id),
+                             center=center, by=user)
     return _back("pool", "工程师库已更新")
 
 

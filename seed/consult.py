@@ -15,7 +15,6 @@ from seed.market import Plan
 from seed.people import World, active_from
 from seed.vocab_clusters import CLUSTERS
 
-CONSULTATIONS = 90
 STATES = [("resolved", 36), ("answered", 30), ("open", 16), ("closed", 8)]
 QUESTION_TAILS = ["有什么排查思路？", "请教各位专家有何建议？", "是否有成熟的解决方案？", "应该从哪些方面入手？"]
 

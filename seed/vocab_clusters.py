@@ -268,5 +268,4 @@ CLUSTERS: list[Cluster] = [
     ),
 ]
 
-CLUSTER_BY_KEY = {c.key: c for c in CLUSTERS}
 GENERIC_SKILLS = ["六西格玛", "精益生产", "项目管理", "质量管理", "数据分析", "技术标准编写"]

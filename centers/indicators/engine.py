@@ -13,7 +13,7 @@ from centers.indicators import marketplace_figures as market
 from centers.indicators import service_figures as services
 from centers.indicators import talent_figures as talent
 from centers.indicators.evidence import Evidence, LineResult
-from centers.indicators.rubric import LINE_BY_ID, LINES, capped
+from centers.indicators.rubric import LINES, capped
 from centers.indicators.scope import build_scope
 from centers.models import ExpertScore
 from core.clock import today
@@ -136,7 +136,3 @@ def compute_indicators(session: Session, *, center: Center, year: int) -> dict:
         "result": "不合格" if veto["veto"] else None,
         "lines": lines,
     }
-
-
-def line_names() -> dict[str, str]:
-    return {line_id: line.name for line_id, line in LINE_BY_ID.items()}

@@ -45,9 +45,6 @@ LINES: list[Line] = [
     Line("bonus", "加分项", 10, "bonus", "地方政府支持（0-3分）；当年国家级荣誉每项3分、省级每项1分；当年承办国家级工信领域赛事赛会每项2分；合计不超过10分。"),
 ]
 LINE_BY_ID = {line.line_id: line for line in LINES}
-MAIN_MAX = sum(line.max for line in LINES if line.line_id != "bonus")  # 100
-
-VETO_TEXT = "对发生重大安全、质量事故，环境、知识产权、税务、科研失信、保密安全等严重违法行为或造成重大恶劣影响的主体，实行一票否决，评价结果为不合格。"
 
 
 def step(value: float | int | Decimal | None, thresholds: list[tuple[float, float]]) -> float:

@@ -171,13 +171,11 @@ def reject_bid(session: Session, *, bid: Bid, challenge: Challenge, by: User | N
     return bid
 
 
-def reject_live_bids(session: Session, *, challenge: Challenge, by: User | None, reason: str | None,
-                     keep: set[int] = frozenset()) -> list[Bid]:
+def reject_live_bids(session: Session, *, challenge: Challenge, by: User | None, reason: str | None) -> list[Bid]:
     """Every bid still waiting gets a decision and a reason (losers are never left hanging)."""
     live = session.exec(select(Bid).where(Bid.challenge_id == challenge.id, col(Bid.status).in_(LIVE))
                         .order_by(Bid.id)).all()
-    return [reject_bid(session, bid=bid, challenge=challenge, by=by, reason=reason) for bid in live
-            if bid.id not in keep]
+    return [reject_bid(session, bid=bid, challenge=challenge, by=by, reason=reason) for bid in live]
 
 
 def pool_center_id(session: Session, engineer_id: int) -> int | None:
@@ -256,6 +254,12 @@ def award_split(session: Session, *, challenge: Challenge, parts: list[tuple[Bid
 def _has_shortlist(session: Session, challenge: Challenge) -> bool:
     return session.exec(select(Bid.id).where(Bid.challenge_id == challenge.id,
                                              Bid.status == BidStatus.shortlisted)).first() is not None
+
+
+def challenge_of(session: Session, bid: Bid) -> Challenge:
+    challenge = session.get(Challenge, bid.challenge_id)
+    assert challenge is not None
+    return challenge
 
 
 def bids_of(session: Session, challenge: Challenge) -> list[Bid]:

@@ -55,10 +55,6 @@ EVENT_FOR: dict[str, str] = {
     S.expired: "challenge.expired",
 }
 
-# statuses a person may ask for through the generic /transition endpoint
-MANUAL_TARGETS = (S.open, S.bidding_closed, S.cancelled, S.closed)
-
-
 def label(status: str) -> str:
     return STATUS_LABELS.get(status, status)
 

@@ -7,19 +7,18 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
-from sqlmodel import Session
 
 from accounts import policy
 from accounts.deps import CurrentUser
-from accounts.models import Organisation, User
+from accounts.models import User
 from core.csrf import verify_csrf
 from core.db import SessionDep
 from core.errors import AppError, Invalid, NotFound
 from core.lookup import MAX_ID
 from core.templating import render
 from marketplace.challenges.forms import FormResult
-from marketplace.challenges.models import STATUS_LABELS, Challenge, ChallengeKind
-from marketplace.consultations import flows, service
+from marketplace.challenges.models import Challenge, ChallengeKind
+from marketplace.consultations import flows, views
 from marketplace.consultations.service import (
     AnswerCreate,
     ConsultationCreate,
@@ -29,8 +28,6 @@ from marketplace.ranker import RankerDep
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
 DETAIL = "marketplace/consultation_detail.html"
-PAGE_SIZE = 20
-LABELS = {**STATUS_LABELS, "open": "待解答", "answered": "已有答复", "resolved": "已解决"}
 
 
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -62,13 +59,8 @@ def _form_values(form) -> dict[str, str]:
 @router.get("/consultations")
 def consultation_list(request: Request, session: SessionDep, user: CurrentUser, mine: bool = False,
                       status: str | None = None, page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
-    rows, total = service.list_consultations(session, user=user, mine=mine, status=status or None,
-                                             limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    return render(request, "marketplace/consultation_list.html", {
-        "items": rows, "total": total, "mine": mine, "status": status or "", "page": page,
-        "pages": max(1, -(-total // PAGE_SIZE)), "labels": LABELS,
-        "can_ask": policy.can_post_challenge(user) and user.organisation_id is not None,
-    }, block="results")
+    return render(request, "marketplace/consultation_list.html",
+                  views.listing(session, user=user, mine=mine, status=status, page=page), block="results")
 
 
 @router.get("/consultations/new")
@@ -88,29 +80,11 @@ async def consultation_create(request: Request, session: SessionDep, user: Asker
     return RedirectResponse(f"/consultations/{consultation.id}?asked=1", status_code=303)
 
 
-def _detail_context(session: Session, consultation: Challenge, user: User, *, answer_form: FormResult | None = None,
-                    notice: str | None = None) -> dict:
-    owner = policy.owns_challenge(user, consultation)
-    open_now = consultation.status in service.OPEN_STATES
-    tree = service.thread(session, consultation=consultation)
-    answered_by_me = any(i.answer.engineer_id == user.engineer_id for i in service.flatten(tree)) if user.engineer_id else False
-    return {
-        "consultation": consultation, "company": session.get(Organisation, consultation.company_id),
-        "tree": tree, "count": len(service.flatten(tree)), "labels": LABELS,
-        "can_answer": open_now and policy.can_answer_consultation(user),
-        "can_reply": open_now and (policy.can_answer_consultation(user) or owner),
-        "can_pick_best": owner and open_now, "answered_by_me": answered_by_me,
-        "can_escalate": owner, "escalated": service.escalated_challenge(session, consultation=consultation),
-        "routed": service.routed_engineers(session, consultation=consultation) if owner else [],
-        "answer_form": answer_form or FormResult(), "notice": notice,
-    }
-
-
 @router.get("/consultations/{consultation_id}")
 def consultation_detail(request: Request, consultation: ConsultationDep, session: SessionDep, user: CurrentUser,
                         asked: bool = False, resolved: bool = False) -> HTMLResponse:
     notice = "问题已发布，并已推送给最匹配的工程师" if asked else ("已采纳最佳答复，感谢评价" if resolved else None)
-    return render(request, DETAIL, _detail_context(session, consultation, user, notice=notice))
+    return render(request, DETAIL, views.detail(session, consultation, user, notice=notice))
 
 
 @router.post("/consultations/{consultation_id}/answers")
@@ -125,10 +99,10 @@ async def consultation_answer(request: Request, consultation: ConsultationDep, s
         data = AnswerCreate(body=form.raw.get("body", ""), parent_id=parent)
         flows.answer_flow(session, consultation=consultation, by=user, data=data)
     except (ValidationError, AppError) as exc:
-        ctx = _detail_context(session, consultation, user, answer_form=form.fail(exc))
+        ctx = views.detail(session, consultation, user, answer_form=form.fail(exc))
         return render(request, DETAIL, ctx, block="thread", status_code=200 if htmx else 422)
     if htmx:
-        return render(request, DETAIL, _detail_context(session, consultation, user), block="thread")
+        return render(request, DETAIL, views.detail(session, consultation, user), block="thread")
     return RedirectResponse(f"/consultations/{consultation.id}#thread", status_code=303)
 
 

@@ -9,34 +9,22 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from accounts import policy
 from accounts.deps import CurrentUser
-from accounts.models import Organisation, User
-from core.clock import now
+from accounts.models import User
 from core.csrf import verify_csrf
 from core.db import SessionDep
 from core.errors import AppError, NotFound
-from core.eventlog import EVENT_KINDS, Event
 from core.schemas import Strict
 from core.templating import render
 from marketplace.challenges import forms as page_forms
-from marketplace.challenges.models import Challenge
-from marketplace.execution import flows
+from marketplace.execution import flows, views
 from marketplace.execution import service as execution
-from marketplace.execution.models import (
-    Collaboration,
-    CollaborationMember,
-    Deliverable,
-    Milestone,
-    Rating,
-    WorkLog,
-)
+from marketplace.execution.models import Collaboration, Milestone
 from marketplace.execution.schemas import MilestoneCreate, RatingIn, WorkLogCreate
 from marketplace.files import service as storage
-from marketplace.files.models import StoredFile
-from talent.models import Engineer
 
 # Included by workspace_pages (the module web.app lists); the same dependencies there resolve once per request.
 router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
@@ -44,18 +32,12 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
 
 # ---------------------------------------------------------------- loaders
 
-def member_ids(session: Session, collaboration: Collaboration) -> set[int]:
-    rows = session.exec(select(CollaborationMember.engineer_id)
-                        .where(CollaborationMember.collaboration_id == collaboration.id)).all()
-    return set(rows) | {collaboration.lead_engineer_id}
-
-
 def collaboration_or_404(collaboration_id: int, session: SessionDep, user: CurrentUser) -> Collaboration:
     collaboration = session.get(Collaboration, collaboration_id)
     if collaboration is None:
         raise NotFound("协作项目不存在")
-    challenge = session.get(Challenge, collaboration.challenge_id)
-    if not policy.can_see_collaboration(user, collaboration, challenge, member_ids(session, collaboration)):
+    challenge = execution.challenge_of(session, collaboration)
+    if not policy.can_see_collaboration(user, collaboration, challenge, execution.ever_member_ids(session, collaboration)):
         raise NotFound("协作项目不存在")
     return collaboration
 
@@ -63,57 +45,23 @@ def collaboration_or_404(collaboration_id: int, session: SessionDep, user: Curre
 CollaborationDep = Annotated[Collaboration, Depends(collaboration_or_404)]
 
 
-def collaboration_view(session: Session, collaboration: Collaboration, user: User) -> dict:
-    challenge = session.get(Challenge, collaboration.challenge_id)
-    team = session.exec(select(Engineer, CollaborationMember)
-                        .join(CollaborationMember, CollaborationMember.engineer_id == Engineer.id)
-                        .where(CollaborationMember.collaboration_id == collaboration.id)).all()
-    lead = session.get(Engineer, collaboration.lead_engineer_id)
-    events = session.exec(select(Event).where(Event.collaboration_id == collaboration.id)
-                          .order_by(col(Event.at), col(Event.id))).all()
-    ratings = session.exec(select(Rating).where(Rating.collaboration_id == collaboration.id)).all()
-    files = session.exec(select(Deliverable, StoredFile).outerjoin(StoredFile, StoredFile.id == Deliverable.file_id)
-                         .where(Deliverable.collaboration_id == collaboration.id)
-                         .order_by(col(Deliverable.created_at).desc())).all()
-    is_firm = policy.can_accept(user, challenge)
-    return {
-        "collab": collaboration, "challenge": challenge, "lead": lead, "team": team,
-        "company": session.get(Organisation, challenge.company_id),
-        "milestones": session.exec(select(Milestone).where(Milestone.collaboration_id == collaboration.id)
-                                   .order_by(Milestone.seq)).all(),
-        "worklogs": session.exec(select(WorkLog, Engineer).join(Engineer, Engineer.id == WorkLog.engineer_id)
-                                 .where(WorkLog.collaboration_id == collaboration.id)
-                                 .order_by(col(WorkLog.day).desc())).all(),
-        "deliverables": files, "events": events, "event_labels": EVENT_KINDS,
-        "is_firm": is_firm, "is_lead": policy.is_lead(user, collaboration),
-        "is_member": policy.is_team_member(user, member_ids(session, collaboration)),
-        "rated": any(r.rater_id == user.id for r in ratings), "ratings": ratings,
-        "today": now().date().isoformat(),
-        "flash": None, "ms_error": None, "wl_form": None, "rating_form": None,
-    }
-
-
 # ---------------------------------------------------------------- collaboration
 
 @router.get("/collaborations/{collaboration_id:int}")
 def collaboration_page(request: Request, session: SessionDep, user: CurrentUser, collab: CollaborationDep):
-    return render(request, "marketplace/challenge_work.html", collaboration_view(session, collab, user))
+    return render(request, "marketplace/challenge_work.html", views.collaboration(session, collab, user))
 
 
 # ---------------------------------------------------------------- execution: milestones, logs, files, delivery
 
-def _challenge_of(session: Session, collaboration: Collaboration) -> Challenge:
-    return session.get(Challenge, collaboration.challenge_id)
-
-
 def _milestones_block(request: Request, session: Session, collab: Collaboration, user: User, *,
                       flash: str | None = None, error: str | None = None, status_code: int = 200):
     if request.headers.get("hx-request"):
-        ctx = collaboration_view(session, collab, user)
+        ctx = views.collaboration(session, collab, user)
         ctx.update(flash=flash, ms_error=error)
         return render(request, "marketplace/challenge_work.html", ctx, block="milestones", status_code=status_code)
     if error:
-        ctx = collaboration_view(session, collab, user)
+        ctx = views.collaboration(session, collab, user)
         ctx.update(ms_error=error)
         return render(request, "marketplace/challenge_work.html", ctx, status_code=status_code)
     return RedirectResponse(f"/collaborations/{collab.id}#milestones", status_code=303)
@@ -135,7 +83,7 @@ def _apply_form(session: Session, collab: Collaboration, user: User, form: page_
     """Run the flow on a form that parsed; a value it refuses (422) goes next to its field."""
     if form.ok:
         try:
-            step(session, collaboration=collab, challenge=_challenge_of(session, collab), data=schema(**form.values),
+            step(session, collaboration=collab, challenge=execution.challenge_of(session, collab), data=schema(**form.values),
                  by=user)
         except (AppError, ValidationError) as exc:
             if isinstance(exc, AppError) and exc.status != 422:
@@ -153,33 +101,41 @@ async def milestone_add(request: Request, session: SessionDep, user: CurrentUser
     return _milestones_block(request, session, collab, user, flash="已新增里程碑。")
 
 
-@router.post("/milestones/{milestone_id:int}/{action}")
-async def milestone_decide(request: Request, session: SessionDep, user: CurrentUser, milestone: MilestoneDep,
-                           action: str):
-    collab = session.get(Collaboration, milestone.collaboration_id)
-    scope = {"milestone": milestone, "collaboration": collab, "challenge": _challenge_of(session, collab), "by": user}
-    if action == "submit":
-        flows.submit_milestone_flow(session, **scope)
-        flash = "已提交验收，等待企业确认。"
-    elif action == "accept":
-        flows.accept_milestone_flow(session, **scope)
-        flash = "里程碑已验收通过。"
-    elif action == "reject":
-        form = page_forms.parse_reason(await request.form(), label="退回原因")
-        if not form.ok:
-            return _milestones_block(request, session, collab, user, error=form.errors["reason"], status_code=422)
-        flows.reject_milestone_flow(session, **scope, reason=form.values["reason"])
-        flash = "已退回，工程师将按原因修改后重新提交。"
-    else:
-        raise NotFound("不支持的操作")
-    return _milestones_block(request, session, collab, user, flash=flash)
+def _milestone_scope(session: Session, milestone: Milestone, user: User) -> dict:
+    collab = execution.collaboration_of(session, milestone)
+    return {"milestone": milestone, "collaboration": collab, "challenge": execution.challenge_of(session, collab), "by": user}
+
+
+@router.post("/milestones/{milestone_id:int}/submit")
+def milestone_submit(request: Request, session: SessionDep, user: CurrentUser, milestone: MilestoneDep):
+    scope = _milestone_scope(session, milestone, user)
+    flows.submit_milestone_flow(session, **scope)
+    return _milestones_block(request, session, scope["collaboration"], user, flash="已提交验收，等待企业确认。")
+
+
+@router.post("/milestones/{milestone_id:int}/accept")
+def milestone_accept(request: Request, session: SessionDep, user: CurrentUser, milestone: MilestoneDep):
+    scope = _milestone_scope(session, milestone, user)
+    flows.accept_milestone_flow(session, **scope)
+    return _milestones_block(request, session, scope["collaboration"], user, flash="里程碑已验收通过。")
+
+
+@router.post("/milestones/{milestone_id:int}/reject")
+async def milestone_reject(request: Request, session: SessionDep, user: CurrentUser, milestone: MilestoneDep):
+    scope = _milestone_scope(session, milestone, user)
+    form = page_forms.parse_reason(await request.form(), label="退回原因")
+    if not form.ok:
+        return _milestones_block(request, session, scope["collaboration"], user, error=form.errors["reason"],
+                                 status_code=422)
+    flows.reject_milestone_flow(session, **scope, reason=form.values["reason"])
+    return _milestones_block(request, session, scope["collaboration"], user, flash="已退回，工程师将按原因修改后重新提交。")
 
 
 @router.post("/collaborations/{collaboration_id:int}/worklogs")
 async def worklog_add(request: Request, session: SessionDep, user: CurrentUser, collab: CollaborationDep):
     form = _apply_form(session, collab, user, page_forms.parse_worklog(await request.form()),
                        flows.worklog_flow, WorkLogCreate)
-    ctx = collaboration_view(session, collab, user)
+    ctx = views.collaboration(session, collab, user)
     ctx["wl_form"] = form
     if request.headers.get("hx-request"):
         return render(request, "marketplace/challenge_work.html", ctx, block="worklogs",
@@ -194,16 +150,16 @@ async def deliverable_upload(request: Request, session: SessionDep, user: Curren
     data = await request.form()
     upload = data.get("file")
     milestone_raw = str(data.get("milestone_id") or "")
-    milestone = session.get(Milestone, int(milestone_raw)) if milestone_raw.isdigit() else None
+    milestone = execution.find_milestone(session, int(milestone_raw)) if milestone_raw.isdigit() else None
     try:
         content = storage.read_upload(upload) if upload is not None and hasattr(upload, "read") else b""
-        flows.upload_flow(session, collaboration=collab, challenge=_challenge_of(session, collab), data=content,
-                          filename=getattr(upload, "filename", None), by=user,
+        flows.upload_flow(session, collaboration=collab, challenge=execution.challenge_of(session, collab),
+                          data=content, filename=getattr(upload, "filename", None), by=user,
                           note=str(data.get("note") or "")[:2000] or None, milestone=milestone)
     except AppError as exc:
         if exc.status != 422:
             raise
-        ctx = collaboration_view(session, collab, user)
+        ctx = views.collaboration(session, collab, user)
         ctx["ms_error"] = f"上传失败：{exc.message}"
         return render(request, "marketplace/challenge_work.html", ctx, status_code=422)
     return RedirectResponse(f"/collaborations/{collab.id}#deliverables", status_code=303)
@@ -223,17 +179,17 @@ def deliverable_download(session: SessionDep, user: CurrentUser, collab: Collabo
 @router.post("/collaborations/{collaboration_id:int}/deliver")
 async def collaboration_deliver(request: Request, session: SessionDep, user: CurrentUser, collab: CollaborationDep):
     note = str((await request.form()).get("note") or "").strip()[:5000] or None
-    flows.deliver_flow(session, collaboration=collab, challenge=_challenge_of(session, collab), by=user, note=note)
+    flows.deliver_flow(session, collaboration=collab, challenge=execution.challenge_of(session, collab), by=user, note=note)
     return RedirectResponse(f"/collaborations/{collab.id}#delivery", status_code=303)
 
 
 @router.post("/collaborations/{collaboration_id:int}/accept")
 async def collaboration_accept(request: Request, session: SessionDep, user: CurrentUser, collab: CollaborationDep):
-    challenge = _challenge_of(session, collab)
+    challenge = execution.challenge_of(session, collab)
     policy.require(policy.can_accept(user, challenge), "只有发榜企业可以验收")
     form = page_forms.parse_rating(await request.form())
     if not form.ok:
-        ctx = collaboration_view(session, collab, user)
+        ctx = views.collaboration(session, collab, user)
         ctx["rating_form"] = form
         return render(request, "marketplace/challenge_work.html", ctx, status_code=422)
     flows.accept_flow(session, collaboration=collab, challenge=challenge, by=user, rating=_rating_in(form.values))
@@ -244,10 +200,10 @@ async def collaboration_accept(request: Request, session: SessionDep, user: Curr
 async def collaboration_reject(request: Request, session: SessionDep, user: CurrentUser, collab: CollaborationDep):
     form = page_forms.parse_reason(await request.form(), label="验收未通过的原因")
     if not form.ok:
-        ctx = collaboration_view(session, collab, user)
+        ctx = views.collaboration(session, collab, user)
         ctx["ms_error"] = form.errors["reason"]
         return render(request, "marketplace/challenge_work.html", ctx, status_code=422)
-    flows.reject_flow(session, collaboration=collab, challenge=_challenge_of(session, collab), by=user,
+    flows.reject_flow(session, collaboration=collab, challenge=execution.challenge_of(session, collab), by=user,
                       reason=form.values["reason"])
     return RedirectResponse(f"/collaborations/{collab.id}#delivery", status_code=303)
 
@@ -257,10 +213,10 @@ async def collaboration_rate(request: Request, session: SessionDep, user: Curren
     """The engineer's side of 市场评价: rating the firm after acceptance."""
     form = page_forms.parse_rating(await request.form())
     if not form.ok:
-        ctx = collaboration_view(session, collab, user)
+        ctx = views.collaboration(session, collab, user)
         ctx["rating_form"] = form
         return render(request, "marketplace/challenge_work.html", ctx, status_code=422)
-    flows.rate_flow(session, collaboration=collab, challenge=_challenge_of(session, collab), by=user,
+    flows.rate_flow(session, collaboration=collab, challenge=execution.challenge_of(session, collab), by=user,
                     data=_rating_in(form.values))
     return RedirectResponse(f"/collaborations/{collab.id}#delivery", status_code=303)
 

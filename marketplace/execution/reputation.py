@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, func, select
 
@@ -68,11 +68,26 @@ def _avg(values: list[int | None]) -> float | None:
 
 def engineer_reputation(session: Session, *, engineer: Engineer) -> dict:
     """Averages per aspect with the number of ratings, the trend and the accepted deliveries behind them."""
-    ratings = session.exec(select(Rating).where(Rating.engineer_id == engineer.id,
-                                                Rating.direction == "firm_to_engineer")
-                           .order_by(col(Rating.created_at), col(Rating.id))).all()
-    cutoff = now() - TREND_WINDOW
+    return engineer_reputations(session, engineers=[engineer])[engineer.id]  # type: ignore[index]
 
+
+def engineer_reputations(session: Session, *, engineers: list[Engineer]) -> dict[int, dict]:
+    """engineer_reputation for many engineers in two queries, by engineer id."""
+    ids = list({e.id for e in engineers})
+    ratings: dict[int, list[Rating]] = {engineer_id: [] for engineer_id in ids}  # type: ignore[misc]
+    for rating in session.exec(select(Rating).where(col(Rating.engineer_id).in_(ids),
+                                                    Rating.direction == "firm_to_engineer")
+                               .order_by(col(Rating.created_at), col(Rating.id))).all():
+        ratings[rating.engineer_id].append(rating)  # type: ignore[index]
+    accepted = dict(session.exec(select(Collaboration.lead_engineer_id, func.count()).where(
+        col(Collaboration.lead_engineer_id).in_(ids), col(Collaboration.accepted_at).is_not(None))
+        .group_by(Collaboration.lead_engineer_id)).all()) if ids else {}
+    cutoff = now() - TREND_WINDOW
+    return {engineer_id: _reputation(engineer_id, ratings[engineer_id], int(accepted.get(engineer_id, 0)), cutoff)
+            for engineer_id in ids}
+
+
+def _reputation(engineer_id: int, ratings: list[Rating], accepted: int, cutoff: datetime) -> dict:
     def recent(rating: Rating) -> bool:
         at = rating.created_at if rating.created_at.tzinfo else rating.created_at.replace(tzinfo=cutoff.tzinfo)
         return at >= cutoff
@@ -87,10 +102,8 @@ def engineer_reputation(session: Session, *, engineer: Engineer) -> dict:
         diff = recent_avg - before_avg
         trend = "上升" if diff > 0.2 else "下降" if diff < -0.2 else "平稳"
         trend_basis = f"近6个月 {len(last6)} 条平均 {recent_avg}，此前 {len(before)} 条平均 {before_avg}"
-    accepted = session.exec(select(func.count()).select_from(Collaboration).where(
-        Collaboration.lead_engineer_id == engineer.id, col(Collaboration.accepted_at).is_not(None))).one()
     return {
-        "engineer_id": engineer.id,
+        "engineer_id": engineer_id,
         "count": len(ratings),
         "overall": _avg([r.overall for r in ratings]),
         "quality": _avg([r.quality for r in ratings]),
@@ -100,9 +113,9 @@ def engineer_reputation(session: Session, *, engineer: Engineer) -> dict:
         "trend_basis": trend_basis,
         "recent_count": len(last6), "recent_average": recent_avg,
         "earlier_count": len(before), "earlier_average": before_avg,
-        "accepted_deliveries": int(accepted),
+        "accepted_deliveries": accepted,
         "recent_comments": [r.comment for r in reversed(ratings) if r.comment][:3],
-        "basis": f"基于 {len(ratings)} 条企业评价、{int(accepted)} 次验收通过的交付" if ratings or accepted
+        "basis": f"基于 {len(ratings)} 条企业评价、{accepted} 次验收通过的交付" if ratings or accepted
         else "暂无评价与验收记录",
     }
 

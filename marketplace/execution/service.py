@@ -45,6 +45,11 @@ def members(session: Session, collaboration: Collaboration) -> list[Collaboratio
         CollaborationMember.collaboration_id == collaboration.id).order_by(CollaborationMember.engineer_id)).all())
 
 
+def ever_member_ids(session: Session, collaboration: Collaboration) -> set[int]:
+    """The lead and everyone ever on the team: former members keep read access to the workspace."""
+    return {m.engineer_id for m in members(session, collaboration)} | {collaboration.lead_engineer_id}
+
+
 def record_step(session: Session, kind: str, *, collaboration: Collaboration, challenge: Challenge, by: User | None,
             subject: tuple[str, int] | None = None, data: dict | None = None, engineer_id: int | None = None) -> None:
     scope = lifecycle.event_scope(challenge, collaboration)
@@ -264,6 +269,14 @@ def reject_delivery(session: Session, *, collaboration: Collaboration, challenge
 
 def collaboration_of(session: Session, milestone: Milestone) -> Collaboration:
     return session.get(Collaboration, milestone.collaboration_id)
+
+
+def challenge_of(session: Session, collaboration: Collaboration) -> Challenge:
+    return session.get(Challenge, collaboration.challenge_id)
+
+
+def find_milestone(session: Session, milestone_id: int) -> Milestone | None:
+    return session.get(Milestone, milestone_id)
 
 
 def milestones(session: Session, collaboration: Collaboration) -> list[Milestone]:

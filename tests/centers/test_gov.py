@@ -182,3 +182,26 @@ def test_province_assigns_an_expert_who_then_sees_the_application(client, sessio
     _login(client, expert)
     home = client.get("/expert")
     assert f"/expert/centers/{center.id}?year=2026" in home.text
+
+
+def test_each_step_has_its_own_route(client, session):
+    center = make_center(session)
+    center.status = "培育期"
+    province = make_user(session, role="province")
+    application = passed_review(session, center, province)
+    recognition.start_notice(session, application=application, start=date(2026, 6, 8), by=province)
+    _login(client, province)
+    token = _token(client)
+    base = f"/gov/applications/{application.id}"
+    assert client.post(f"{base}/objection", data={"csrf_token": token, "comment": "材料不实"},
+                       follow_redirects=False).status_code == 303
+    assert client.post(f"{base}/decide", data={"csrf_token": token, "decision": "reject"},
+                       follow_redirects=False).status_code == 303
+    assert application.status == "rejected"
+    assert {r.decision for r in session.exec(select(Review).where(Review.application_id == application.id))} >= {
+        "objection"}
+    assert client.post(f"{base}/publish", data={"csrf_token": token}).status_code == 404
+    client.post(f"/gov/centers/{center.id}/assess", data={"csrf_token": token, "decision": "fail"})
+    assert center.status == "整改期"
+    client.post(f"/gov/centers/{center.id}/revoke", data={"csrf_token": token, "comment": "连续两年未报告"})
+    assert center.status == "已撤销"

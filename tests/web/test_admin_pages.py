@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from accounts.models import User
+from sqlmodel import select
+
+from accounts.models import Organisation, User
 from tests.factories import PASSWORD, make_user
 from tests.web.helpers import login
 
@@ -40,6 +42,7 @@ def test_admin_form_errors_are_in_chinese_next_to_the_field(client, session):
                                              "role": "sme", "org": "某企业"})
     assert resp.status_code == 422
     assert 'id="e-password"' in resp.text and "密码至少需要8位" in resp.text
+    assert session.exec(select(Organisation).where(Organisation.name == "某企业")).first() is None  # nothing half-made
     resp = client.post("/admin/users", data={"csrf_token": token, "username": "x_center", "password": PASSWORD,
                                              "role": "sme"})
     assert 'id="e-org"' in resp.text
