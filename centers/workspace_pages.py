@@ -13,11 +13,13 @@ from core.clock import today
 from core.csrf import verify_csrf
 from core.db import SessionDep
 from core.errors import Invalid
-from core.templating import render
+from core.templating import environment, render
 from marketplace.files.service import read_upload
 from talent import pool, roster
+from talent.models import PoolStatus
 from talent.service import get_engineer
 
+environment().globals.update(PoolStatus=PoolStatus)
 router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf), Depends(refuse_nul)])
 MAX_UPLOAD = 5 * 1024 * 1024
 
@@ -36,7 +38,7 @@ def workspace(request: Request, user: CurrentUser, session: SessionDep, kind: st
     year = today().year
     return render(request, "centers/workspace.html", {
         "center": center, "profile": service.center_profile(session, center), "members": pool.members(session, center=center),
-        "pool_labels": pool.POOL_STATUS_LABELS, "engagements": pool.ENGAGEMENTS,
+        "engagements": pool.ENGAGEMENTS,
         "resources": [(r, bookings.utilisation(session, resource=r, year=year)) for r in resources],
         "kind": kind, "kinds": records.KINDS, "rows": records.list_records(session, center=center, kind=kind),
         "form_fields": records.form_fields(kind), "done": done, "year": year,

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from accounts import policy
 from accounts.deps import CurrentUser
-from accounts.models import ORG_KIND_LABELS, ROLE_LABELS, Organisation, Role, User
+from accounts.models import Organisation, OrgKind, Role, User
 from centers.models import AuditLog
 from core.csrf import verify_csrf
 from core.db import SessionDep
@@ -25,7 +25,7 @@ from talent.models import Center
 router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
 PER_PAGE = 25
 ACTION_LABELS = {"user.created": "创建账号", "user.deactivated": "停用账号", "user.activated": "启用账号"}
-ROLE_OPTIONS = [(role.value, label) for role, label in ROLE_LABELS.items()]
+ROLE_OPTIONS = list(Role.labels().items())
 
 
 async def admin_user(user: CurrentUser) -> User:
@@ -96,7 +96,7 @@ def _users_page(request: Request, session: Session, form: FormResult | None = No
 def admin_home(request: Request, session: SessionDep, admin: AdminDep):
     counts = dict(session.exec(select(User.role, func.count()).group_by(User.role)).all())
     return render(request, "admin/home.html", {
-        "role_counts": [(label, counts.get(role.value, 0)) for role, label in ROLE_LABELS.items()],
+        "role_counts": [(role.label, counts.get(role.value, 0)) for role in Role],
         "org_count": session.exec(select(func.count()).select_from(Organisation)).one(),
         "recent": session.exec(select(AuditLog).order_by(col(AuditLog.id).desc()).limit(10)).all(),
         "action_labels": ACTION_LABELS,
@@ -153,7 +153,7 @@ def admin_organisations(request: Request, session: SessionDep, admin: AdminDep):
                         .limit(50)).all()
     total = session.exec(select(func.count()).select_from(Organisation)).one()
     return render(request, "admin/organisations.html", {
-        "orgs": orgs, "members": members, "kinds": ORG_KIND_LABELS,
+        "orgs": orgs, "members": members, "kinds": OrgKind.labels(),
         "page": Page(items=list(orgs), total=total, page=_page_no(request), per_page=50)})
 
 

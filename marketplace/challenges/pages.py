@@ -22,10 +22,20 @@ from core.templating import environment, render
 from marketplace.challenges import bids, lifecycle, search
 from marketplace.challenges import forms as page_forms
 from marketplace.challenges import service as challenges
-from marketplace.challenges.models import STATUS_LABELS, Bid, BidMember, BidStatus, Challenge
+from marketplace.challenges.models import (
+    Bid,
+    BidMember,
+    BidStatus,
+    Challenge,
+    ChallengeKind,
+    ChallengeStatus,
+    ConsultationStatus,
+    Scheme,
+    Visibility,
+)
 from marketplace.challenges.schemas import BidCreate, ChallengeCreate
 from marketplace.challenges.visibility import details_allowed
-from marketplace.execution.models import Collaboration, ContractKind, ServiceType
+from marketplace.execution.models import Collaboration, CollabStatus, ContractKind, MilestoneStatus, ServiceType
 from marketplace.execution.reputation import engineer_reputation
 from marketplace.flows import notify_new_events
 from marketplace.ranker import RankEngineers, RankerDep
@@ -36,13 +46,10 @@ MATCH_SCORE_TOP = 100  # bids from engineers ranked lower show no match score
 router = APIRouter(include_in_schema=False,
                    dependencies=[Depends(verify_csrf), Depends(notify_new_events, scope="function")])
 
-SCHEME_LABELS = {"single": "单一挂帅", "contest": "赛马制", "split": "分包协作"}
-BID_STATUS_LABELS = {"submitted": "已提交", "shortlisted": "入围", "withdrawn": "已撤回", "awarded": "中选", "rejected": "未中选"}
-VISIBILITY_LABELS = {"public": "公开", "invite": "定向邀请（签署保密协议后可见详情）"}
-COLLAB_STATUS_LABELS = {"disputed": "调解中", "stopped": "已停工"}
-MILESTONE_LABELS = {"pending": "待提交", "submitted": "待验收", "accepted": "已验收", "rejected": "已退回", "disputed": "调解中"}
-environment().globals.update(status_labels={**STATUS_LABELS, **BID_STATUS_LABELS, **COLLAB_STATUS_LABELS},
-                             scheme_labels=SCHEME_LABELS, milestone_labels=MILESTONE_LABELS)
+# the templates read every status word from its enum: m.status(value, BidStatus)
+environment().globals.update(ChallengeKind=ChallengeKind, ChallengeStatus=ChallengeStatus, BidStatus=BidStatus,
+                             ConsultationStatus=ConsultationStatus, CollabStatus=CollabStatus,
+                             MilestoneStatus=MilestoneStatus, Scheme=Scheme)
 
 
 # ---------------------------------------------------------------- loaders
@@ -189,8 +196,8 @@ def _challenge_form_context(session: Session, form: page_forms.FormResult) -> di
     return {
         "form": form,
         "regions": [("", "请选择")] + [(c, c) for c in search.HUNAN_CITIES],
-        "schemes": list(SCHEME_LABELS.items()),
-        "visibilities": list(VISIBILITY_LABELS.items()),
+        "schemes": list(Scheme.labels().items()),
+        "visibilities": list(Visibility.labels().items()),
         "centers": [("", "不委托")] + [(str(c.id), c.name) for c in search.center_options(session)],
     }
 

@@ -18,7 +18,7 @@ from core.errors import AppError, Invalid, NotFound
 from core.lookup import MAX_ID
 from core.templating import render
 from marketplace.challenges.forms import FormResult
-from marketplace.challenges.models import STATUS_LABELS, Challenge, ChallengeKind
+from marketplace.challenges.models import Challenge, ChallengeKind
 from marketplace.consultations import service
 from marketplace.consultations.service import (
     AnswerCreate,
@@ -30,7 +30,6 @@ from marketplace.ranker import RankerDep
 router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
 DETAIL = "marketplace/consultation_detail.html"
 PAGE_SIZE = 20
-LABELS = {**STATUS_LABELS, "open": "待解答", "answered": "已有答复", "resolved": "已解决"}
 
 
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -66,7 +65,7 @@ def consultation_list(request: Request, session: SessionDep, user: CurrentUser, 
                                              limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     return render(request, "marketplace/consultation_list.html", {
         "items": rows, "total": total, "mine": mine, "status": status or "", "page": page,
-        "pages": max(1, -(-total // PAGE_SIZE)), "labels": LABELS,
+        "pages": max(1, -(-total // PAGE_SIZE)),
         "can_ask": policy.can_post_challenge(user) and user.organisation_id is not None,
     }, block="results")
 
@@ -96,7 +95,7 @@ def _detail_context(session: Session, consultation: Challenge, user: User, *, an
     answered_by_me = any(i.answer.engineer_id == user.engineer_id for i in service.flatten(tree)) if user.engineer_id else False
     return {
         "consultation": consultation, "company": session.get(Organisation, consultation.company_id),
-        "tree": tree, "count": len(service.flatten(tree)), "labels": LABELS,
+        "tree": tree, "count": len(service.flatten(tree)),
         "can_answer": open_now and policy.can_answer_consultation(user),
         "can_reply": open_now and (policy.can_answer_consultation(user) or owner),
         "can_pick_best": owner and open_now, "answered_by_me": answered_by_me,
