@@ -26,8 +26,8 @@ from marketplace.inbox.service import (
     unread_count,
 )
 from tests.factories import make_center, make_challenge, make_org, make_user
+from tests.helpers import login
 from tests.scratch import scratch_database
-from tests.web.helpers import login
 
 
 def bearer(user) -> dict[str, str]:

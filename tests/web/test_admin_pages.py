@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from accounts.models import User
 from tests.factories import PASSWORD, make_user
-from tests.web.helpers import login
+from tests.helpers import login
 
 
 def test_admin_pages_refuse_other_roles(client, session):

@@ -19,7 +19,7 @@ from marketplace.challenges.search import HALL_STATUSES
 from marketplace.execution.models import CollabStatus, ContractKind, MilestoneStatus, ServiceType
 from talent.models import CenterStatus, Engagement, PoolStatus, TalentLevel
 from tests.factories import make_challenge, make_org, make_user
-from tests.web.helpers import login
+from tests.helpers import login
 
 ENUMS = [ChallengeKind, ChallengeStatus, ConsultationStatus, Scheme, Visibility, BidStatus, CollabStatus,
          MilestoneStatus, ContractKind, ServiceType, Role, OrgKind, CenterStatus, Engagement, TalentLevel, PoolStatus]
