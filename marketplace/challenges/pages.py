@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
-from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from accounts import policy
@@ -33,7 +32,6 @@ from marketplace.challenges.models import (
     Scheme,
     Visibility,
 )
-from marketplace.challenges.schemas import BidCreate, ChallengeCreate
 from marketplace.challenges.visibility import details_allowed
 from marketplace.execution.models import Collaboration, CollabStatus, ContractKind, MilestoneStatus, ServiceType
 from marketplace.execution.reputation import engineer_reputation
@@ -270,12 +268,9 @@ async def challenge_create(request: Request, session: SessionDep, user: PosterDe
     form = page_forms.parse_challenge(await request.form())
     challenge = None
     if form.ok:
-        values = {k: v for k, v in form.values.items() if k not in ("center_id", "publish")}
         try:
-            data = ChallengeCreate(**values, center=str(form.values["center_id"]) if form.values["center_id"] else None,
-                                   status="open" if form.values["publish"] else "draft")
-            challenge = challenges.create_challenge(session, data=data, by=user)
-        except (AppError, ValidationError) as exc:
+            challenge = challenges.create_challenge(session, data=form.model, by=user)
+        except AppError as exc:
             form.fail(exc)
     if challenge is None:
         return render(request, "marketplace/challenge_form.html", _challenge_form_context(session, form), status_code=422)
@@ -305,13 +300,11 @@ async def challenge_bid(request: Request, session: SessionDep, challenge: Challe
     form = page_forms.parse_bid(await request.form())
     bid = None
     if form.ok:
-        values = {k: v for k, v in form.values.items() if k != "members"}
         try:
-            data = BidCreate(**values, team=[{"engineer": ref} for ref in form.values["members"]])
-            bid = bids.submit_bid(session, challenge=challenge, data=data, by=user)
-        except (AppError, ValidationError) as exc:
+            bid = bids.submit_bid(session, challenge=challenge, data=form.model, by=user)
+        except AppError as exc:
             form.fail(exc)
-            if "team" in form.errors or any(k.startswith("team") for k in form.errors):
+            if any(k.startswith("team") for k in form.errors):
                 form.errors["members"] = next(v for k, v in form.errors.items() if k.startswith("team"))
     details_visible = details_allowed(session, challenge, user)
     ctx = detail_context(request, session, user, challenge, details_visible=details_visible,
