@@ -3,53 +3,31 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from sqlmodel import Field, SQLModel
 
 from core.clock import now
+from core.labels import LabelledEnum
 
 
-class Role(StrEnum):
-    sme = "sme"
-    engineer = "engineer"
-    center = "center"
-    city = "city"
-    province = "province"
-    expert = "expert"
-    admin = "admin"
+class Role(LabelledEnum):
+    sme = "sme", "企业"
+    engineer = "engineer", "共享工程师"
+    center = "center", "中心运营"
+    city = "city", "市州工信局"
+    province = "province", "省工信厅"
+    expert = "expert", "评审专家"
+    admin = "admin", "平台管理员"
 
 
-ROLE_LABELS = {
-    Role.sme: "企业",
-    Role.engineer: "共享工程师",
-    Role.center: "中心运营",
-    Role.city: "市州工信局",
-    Role.province: "省工信厅",
-    Role.expert: "评审专家",
-    Role.admin: "平台管理员",
-}
-
-
-class OrgKind(StrEnum):
-    enterprise = "enterprise"  # 企业
-    host = "host"  # 依托单位
-    university = "university"  # 高校
-    institute = "institute"  # 科研院所
-    park = "park"  # 园区
-    association = "association"  # 行业组织
-    government = "government"  # 政府部门
-
-
-ORG_KIND_LABELS = {
-    OrgKind.enterprise: "企业",
-    OrgKind.host: "依托单位",
-    OrgKind.university: "高校",
-    OrgKind.institute: "科研院所",
-    OrgKind.park: "产业园区",
-    OrgKind.association: "行业组织",
-    OrgKind.government: "政府部门",
-}
+class OrgKind(LabelledEnum):
+    enterprise = "enterprise", "企业"
+    host = "host", "依托单位"
+    university = "university", "高校"
+    institute = "institute", "科研院所"
+    park = "park", "产业园区"
+    association = "association", "行业组织"
+    government = "government", "政府部门"
 
 
 class OrganisationBase(SQLModel):
@@ -93,7 +71,7 @@ class User(UserBase, table=True):
 
     @property
     def role_label(self) -> str:
-        return ROLE_LABELS.get(Role(self.role), self.role)
+        return Role.label_of(self.role)
 
 
 class UserPublic(SQLModel):

@@ -70,7 +70,7 @@ def workspace(session: Session, *, center: Center, kind: str, done: str | None) 
     year = today().year
     return {
         "center": center, "profile": service.center_profile(session, center), "members": pool.members(session, center=center),
-        "pool_labels": pool.POOL_STATUS_LABELS, "engagements": pool.ENGAGEMENTS,
+        "engagements": pool.ENGAGEMENTS,
         "resources": [(r, bookings.utilisation(session, resource=r, year=year)) for r in resources],
         "kind": kind, "kinds": records.KINDS, "rows": records.list_records(session, center=center, kind=kind),
         "form_fields": records.form_fields(kind), "done": done, "year": year,

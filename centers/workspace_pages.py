@@ -13,11 +13,13 @@ from core.clock import today
 from core.csrf import verify_csrf
 from core.db import SessionDep
 from core.errors import Invalid
-from core.templating import render
+from core.templating import environment, render
 from marketplace.files.service import read_upload
 from talent import pool
+from talent.models import PoolStatus
 from talent.service import get_engineer
 
+environment().globals.update(PoolStatus=PoolStatus)
 router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf), Depends(refuse_nul)])
 MAX_UPLOAD = 5 * 1024 * 1024
 

@@ -70,6 +70,10 @@ def get_engine() -> Engine:
     return build_engine(settings.database_url, echo=settings.log_sql)
 
 
+def open_session() -> Session:
+    return Session(get_engine(), expire_on_commit=False)
+
+
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """Yield a session that commits on success and rolls back on error.
 
@@ -77,8 +81,9 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     as a writer, which on SQLite means BEGIN IMMEDIATE. An async generator: opening
     a session does no I/O, so a read request reaches its route without a trip
     through the thread pool; the commit, which does I/O, still goes there.
+    The app may set `state.session_factory` (tests bind sessions to a rolled-back connection).
     """
-    session = Session(get_engine(), expire_on_commit=False)
+    session = getattr(request.app.state, "session_factory", open_session)()
     try:
         if request.method not in SAFE_METHODS:
             await run_in_threadpool(session.connection, execution_options={WRITE_OPTION: True})

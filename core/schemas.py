@@ -8,14 +8,20 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-LIST_SPLIT = re.compile(r"[;；,，、]+")
+# CONTRACT.md's separators for lists in cells, and the new lines of a textarea
+LIST_SPLIT = re.compile(r"[;；,，、\n]+")
+
+
+def split_text(value: str | None) -> list[str]:
+    """The non-empty items of a list written in one cell or form field."""
+    return [item.strip() for item in LIST_SPLIT.split(value or "") if item.strip()]
 
 
 def _as_list(value):
     if value is None:
         return []
     if isinstance(value, str):
-        return [item.strip() for item in LIST_SPLIT.split(value) if item.strip()]
+        return split_text(value)
     return value
 
 

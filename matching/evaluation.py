@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import tempfile
 from collections import defaultdict
 from pathlib import Path
@@ -21,6 +20,7 @@ from accounts.models import Organisation
 from core.db import build_engine
 from core.errors import Invalid
 from core.migrate import upgrade
+from core.schemas import split_text
 from marketplace.challenges.models import Challenge
 from marketplace.service import get_challenge
 from matching.docs import challenge_text, engineer_text
@@ -67,8 +67,7 @@ def _list(value) -> list[str]:
         return []
     if isinstance(value, list):
         return [str(v) for v in value]
-
-    return [p.strip() for p in re.split(r"[;；,，、]", str(value)) if p.strip()]
+    return split_text(str(value))
 
 
 def load_into(session: Session, engineers: list[dict], challenges: list[dict]) -> dict[str, int]:

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from core.clock import now
 from core.columns import list_column, text_column
+from core.labels import LabelledEnum
 
 
-class Engagement(StrEnum):
+class Engagement(LabelledEnum):
     full_time = "全职"
     dual = "双聘"
     project = "项目聘用"
@@ -21,11 +21,11 @@ class Engagement(StrEnum):
     advisor = "顾问"
 
 
-class TalentLevel(StrEnum):
+class TalentLevel(LabelledEnum):
     national = "国家级"
     provincial = "省级"
     municipal = "市级"
-    none = "none"
+    none = "none", "无"
 
 
 class EngineerBase(SQLModel):
@@ -51,7 +51,7 @@ class Engineer(EngineerBase, table=True):
     updated_at: datetime = Field(default_factory=now)
 
 
-class CenterStatus(StrEnum):
+class CenterStatus(LabelledEnum):
     applying = "申报中"
     cultivating = "培育期"
     recognised = "已认定"
@@ -77,6 +77,13 @@ class Center(SQLModel, table=True):
     operations_staff: int | None = None  # 专职运营团队人数
     contact: str | None = Field(default=None, max_length=60)
     created_at: datetime = Field(default_factory=now)
+
+
+class PoolStatus(LabelledEnum):
+    invited = "invited", "已邀请"
+    pending = "pending", "待审核"
+    active = "active", "在库"
+    removed = "removed", "已移出"
 
 
 class PoolMembership(SQLModel, table=True):

@@ -13,7 +13,6 @@ from core.errors import Conflict, Invalid, NotFound
 from talent.models import Center, Engagement, Engineer, PoolMembership
 
 ENGAGEMENTS = [e.value for e in Engagement]
-POOL_STATUS_LABELS = {"invited": "已邀请", "pending": "待审核", "active": "在库", "removed": "已移出"}
 
 
 def check_engagement(value: str | None) -> str:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 
 from sqlmodel import Session
 
 from accounts.models import User
 from core.errors import Invalid
+from core.schemas import split_text
 from talent.models import Center, Engineer, TalentLevel
 from talent.pool import ENGAGEMENTS, add_member
 from talent.service import find_engineer
@@ -23,7 +23,6 @@ HEADERS = {
     "编号": "external_id", "外部编号": "external_id", "姓名": "name", "聘用方式": "engagement", "职称": "title",
     "地区": "region", "技能": "skills", "领域": "fields", "人才层次": "talent_level", "长期合作": "long_term",
 }
-LIST_SPLIT = re.compile(r"[;；,，、]")
 YES = {"是", "y", "yes", "true", "1", "长期"}
 MAX_ROWS = 5000
 
@@ -54,10 +53,6 @@ def read_rows(filename: str, content: bytes) -> list[dict[str, str]]:
         raise Invalid(f"一次最多导入 {MAX_ROWS} 行", field="file")
     return [{HEADERS.get(k.strip(), k.strip()): (v or "").replace("\x00", "").strip() for k, v in row.items() if k}
             for row in raw]
-
-
-def _split(value: str) -> list[str]:
-    return [part.strip() for part in LIST_SPLIT.split(value or "") if part.strip()]
 
 
 def check_rows(rows: list[dict[str, str]]) -> list[str]:
@@ -92,7 +87,7 @@ def import_roster(session: Session, *, center: Center, filename: str, content: b
                 setattr(engineer, key, row[key])
         for key in ("skills", "fields"):
             if row.get(key):
-                setattr(engineer, key, _split(row[key]))
+                setattr(engineer, key, split_text(row[key]))
         session.add(engineer)
         session.flush()
         add_member(session, center=center, engineer=engineer, engagement=row.get("engagement"),

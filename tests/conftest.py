@@ -29,9 +29,11 @@ from fastapi.testclient import TestClient  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
-from core.db import build_engine, get_session  # noqa: E402
+from core.db import build_engine  # noqa: E402
 from core.migrate import upgrade  # noqa: E402
-from web.app import create_app
+from tests.factories import make_center, make_engineer, make_org, make_user  # noqa: E402
+from tests.helpers import api_headers  # noqa: E402
+from web.app import create_app  # noqa: E402
 
 
 def _reset_postgres(url: str) -> None:
@@ -72,21 +74,34 @@ def session(engine) -> Iterator[Session]:
 
 @pytest.fixture
 def app(session):
+    """The real app and the real get_session; each request's session joins the test's transaction.
+
+    A request gets its own session, as in production; the client fixture expires the
+    test's objects after each response so that the test reads what the request wrote.
+    """
     application = create_app()
-
-    def _session_override():
-        try:
-            yield session
-            session.commit()
-        except Exception:
-            session.rollback()
-            raise
-
-    application.dependency_overrides[get_session] = _session_override
+    application.state.session_factory = lambda: Session(bind=session.bind, join_transaction_mode="create_savepoint",
+                                                        expire_on_commit=False)
     return application
 
 
 @pytest.fixture
-def client(app) -> Iterator[TestClient]:
+def client(app, session) -> Iterator[TestClient]:
     with TestClient(app, raise_server_exceptions=False) as test_client:
+        test_client.event_hooks["response"].append(lambda _response: session.expire_all())
         yield test_client
+
+
+@pytest.fixture
+def people(session, client):
+    """A firm, another firm, three engineers and a center operator, each with an API bearer token."""
+    center = make_center(session)
+    firm = make_user(session, role="sme", organisation=make_org(session, name="湖南星沙液压件有限公司"))
+    other_firm = make_user(session, role="sme")
+    engineers = [make_user(session, role="engineer", engineer=make_engineer(session, name=f"工程师{i}"))
+                 for i in range(3)]
+    operator = make_user(session, role="center", center=center)
+    session.commit()
+    heads = {"firm": api_headers(client, firm), "other_firm": api_headers(client, other_firm),
+             "operator": api_headers(client, operator), **{f"eng{i}": api_headers(client, u) for i, u in enumerate(engineers)}}
+    return {"center": center, "firm": firm, "engineers": engineers, "h": heads}

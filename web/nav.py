@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from accounts.models import ROLE_LABELS, Role
+from accounts.models import Role
 
 NAV: dict[str, list[tuple[str, str]]] = {
     "public": [("/", "首页"), ("/challenges", "揭榜大厅"), ("/engineers", "工程师库"), ("/centers", "创新中心")],
@@ -28,6 +28,6 @@ def nav_context(request: Request) -> dict:
     return {
         "current_user": user,
         "nav_items": items,
-        "role_label": ROLE_LABELS.get(Role(user.role)) if user else None,
+        "role_label": Role.label_of(user.role) if user else None,
         "current_path": request.url.path,
     }

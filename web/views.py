@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from accounts.models import ORG_KIND_LABELS, ROLE_LABELS, Organisation, User
+from accounts.models import Organisation, OrgKind, Role, User
 from centers.models import AuditLog
 from marketplace.challenges.forms import FormResult
 from marketplace.challenges.search import Page
@@ -14,13 +14,13 @@ from web.admin import list_users
 
 LOG_PER_PAGE = 50
 ACTION_LABELS = {"user.created": "创建账号", "user.deactivated": "停用账号", "user.activated": "启用账号"}
-ROLE_OPTIONS = [(role.value, label) for role, label in ROLE_LABELS.items()]
+ROLE_OPTIONS = list(Role.labels().items())
 
 
 def admin_home(session: Session) -> dict:
     counts = dict(session.exec(select(User.role, func.count()).group_by(User.role)).all())
     return {
-        "role_counts": [(label, counts.get(role.value, 0)) for role, label in ROLE_LABELS.items()],
+        "role_counts": [(role.label, counts.get(role.value, 0)) for role in Role],
         "org_count": session.exec(select(func.count()).select_from(Organisation)).one(),
         "recent": session.exec(select(AuditLog).order_by(col(AuditLog.id).desc()).limit(10)).all(),
         "action_labels": ACTION_LABELS,
@@ -41,7 +41,7 @@ def organisations(session: Session, *, page_no: int) -> dict:
     orgs = session.exec(select(Organisation).order_by(Organisation.name).offset((page_no - 1) * LOG_PER_PAGE)
                         .limit(LOG_PER_PAGE)).all()
     total = session.exec(select(func.count()).select_from(Organisation)).one()
-    return {"orgs": orgs, "members": members, "kinds": ORG_KIND_LABELS,
+    return {"orgs": orgs, "members": members, "kinds": OrgKind.labels(),
             "page": Page(items=list(orgs), total=total, page=page_no, per_page=LOG_PER_PAGE)}
 
 

@@ -43,7 +43,6 @@ from talent.service import find_engineer
 S = ChallengeStatus
 LIVE = (BidStatus.submitted, BidStatus.shortlisted)
 ACTIVE_COLLAB = (CollabStatus.in_progress, CollabStatus.delivered, CollabStatus.disputed)
-BID_LABELS = {"submitted": "已提交", "shortlisted": "已入围", "withdrawn": "已撤回", "awarded": "已中选", "rejected": "未中选"}
 DEFAULT_LOSS_REASON = "发榜方已选定其他揭榜方案，感谢参与"
 
 
@@ -132,7 +131,7 @@ def _decide(session: Session, bid: Bid, *, to: str, sources: tuple[str, ...], re
                              .execution_options(synchronize_session=False))
     if result.rowcount != 1:
         session.refresh(bid)
-        raise Conflict(f"该揭榜申请当前为“{BID_LABELS.get(bid.status, bid.status)}”，操作未执行")
+        raise Conflict(f"该揭榜申请当前为“{BidStatus.label_of(bid.status)}”，操作未执行")
     bid.status, bid.reason, bid.decided_at = to, reason, now()
 
 

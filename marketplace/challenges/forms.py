@@ -6,28 +6,42 @@ its field and keeps what the person typed. Business rules stay in the services.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, Mapping
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from core.errors import AppError
-from marketplace.challenges.models import Scheme, Visibility
+from core.schemas import split_text
+from marketplace.challenges.schemas import AwardIn, BidCreate, ChallengeCreate, ReasonIn
 from marketplace.challenges.search import HALL_STATUSES, HallQuery
-from marketplace.execution.models import ContractKind, ServiceType
+from marketplace.execution.schemas import MilestoneCreate, RatingIn, WorkLogCreate
 
-SCHEMA_MESSAGES = {
-    "missing": "必填项未填写", "string_too_short": "内容过短", "string_too_long": "内容过长",
-    "too_long": "项目过多", "int_parsing": "应为整数", "decimal_parsing": "应为数字", "date_parsing": "日期格式应为 YYYY-MM-DD",
-    "greater_than_equal": "数值过小", "greater_than": "数值过小", "less_than_equal": "数值过大", "less_than": "数值过大",
-    "literal_error": "取值不在允许范围内", "enum": "取值不在允许范围内", "decimal_max_places": "最多保留两位小数",
-    "decimal_max_digits": "数值过大", "extra_forbidden": "不支持的字段",
+# pydantic's error kinds in the page's words; {label} is the field's name on the form
+MESSAGES = {
+    "missing": "请填写{label}", "string_too_short": "{label}至少需要{min_length}个字",
+    "string_too_long": "{label}不能超过{max_length}个字", "too_short": "请至少填写一项{label}",
+    "too_long": "{label}最多{max_length}项", "int_parsing": "{label}应为整数", "int_from_float": "{label}应为整数",
+    "decimal_parsing": "{label}应为数字", "finite_number": "{label}应为数字", "float_parsing": "{label}应为数字",
+    "date_parsing": "{label}格式应为 YYYY-MM-DD", "date_from_datetime_parsing": "{label}格式应为 YYYY-MM-DD",
+    "greater_than_equal": "{label}不能小于{ge}", "greater_than": "{label}应大于{gt}",
+    "less_than_equal": "{label}不能大于{le}", "less_than": "{label}过大", "literal_error": "请选择{label}",
+    "enum": "请选择{label}", "decimal_max_places": "{label}最多保留{decimal_places}位小数",
+    "decimal_max_digits": "{label}过大", "extra_forbidden": "不支持的字段",
 }
-LIST_SEPARATORS = re.compile(r"[;；,，、\n]+")
+
+
+def describe(err: Mapping[str, Any], label: str = "此项") -> str:
+    """One pydantic error as the sentence shown next to the field."""
+    kind, ctx = err.get("type", ""), err.get("ctx") or {}
+    if kind == "value_error":
+        return str(err.get("msg", "")).removeprefix("Value error, ")
+    if kind == "greater_than_equal" and ctx.get("ge") == 0:
+        return f"{label}不能为负数"
+    return MESSAGES.get(kind, "{label}取值无效").format(label=label, **ctx)
 
 
 @dataclass
@@ -35,23 +49,30 @@ class FormResult:
     values: dict[str, Any] = dc_field(default_factory=dict)
     errors: dict[str, str] = dc_field(default_factory=dict)
     raw: dict[str, str] = dc_field(default_factory=dict)
+    model: BaseModel | None = None  # the API's input model, built from the form
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
-    def fail(self, exc: AppError | ValidationError) -> "FormResult":
+    def fail(self, exc: AppError | ValidationError, labels: Mapping[str, str] | None = None) -> "FormResult":
         """Put a service or schema error next to its field (or on the form)."""
         if isinstance(exc, ValidationError):
             for err in exc.errors():
-                name = ".".join(str(p) for p in err.get("loc", ())) or "form"
-                kind = err.get("type", "")
-                message = SCHEMA_MESSAGES.get(kind, "取值无效")
-                if kind == "value_error":
-                    message = str(err.get("msg", message)).removeprefix("Value error, ")
-                self.errors.setdefault(name, message)
+                loc = err.get("loc", ())
+                name = str(loc[0]) if loc else "form"
+                self.errors.setdefault(name, describe(err, (labels or {}).get(name, "此项")))
         else:
             self.errors[exc.field or "form"] = exc.message
+        return self
+
+    def build(self, model: type[BaseModel], data: Mapping[str, Any], labels: Mapping[str, str]) -> "FormResult":
+        """Validate the fields with the API's model; its errors go next to their fields in Chinese."""
+        try:
+            self.model = model.model_validate(data)
+            self.values = self.model.model_dump(include=set(data))
+        except ValidationError as exc:
+            self.fail(exc, labels)
         return self
 
 
@@ -60,8 +81,26 @@ def _text(form: Mapping[str, Any], name: str) -> str:
     return str(value).strip() if value is not None else ""
 
 
-def split_list(value: str) -> list[str]:
-    return [item.strip() for item in LIST_SEPARATORS.split(value or "") if item.strip()]
+def _given(raw: Mapping[str, str], names) -> dict[str, str]:
+    """The fields the person filled in; an empty one is left to the model's default."""
+    return {name: raw[name] for name in names if raw.get(name)}
+
+
+def _amount(raw: str, scale: int = 1) -> Decimal | str | None:
+    """A money figure typed with or without thousands separators, in units of `scale` yuan."""
+    if not raw:
+        return None
+    try:
+        return Decimal(raw.replace(",", "").replace("，", "")) * scale
+    except InvalidOperation:
+        return raw  # the model reports it
+
+
+def _require(result: FormResult, messages: Mapping[str, str]) -> None:
+    """Fields the page asks for though the API leaves them optional."""
+    for name, message in messages.items():
+        if not result.raw.get(name):
+            result.errors[name] = message
 
 
 def _decimal(raw: str, result: FormResult, name: str, *, label: str, scale: Decimal = Decimal(1)) -> Decimal | None:
@@ -138,102 +177,79 @@ def parse_hall(params: Mapping[str, Any]) -> HallQuery:
 
 # ---------------------------------------------------------------- challenge form
 
-CHALLENGE_FIELDS = ["title", "description", "kpis", "ip_terms", "solver_conditions", "fields", "skills", "region",
-                    "budget", "deadline", "delivery_deadline", "scheme", "visibility", "center_id", "publish"]
+CHALLENGE_LABELS = {
+    "title": "榜单名称", "description": "技术难题描述", "kpis": "核心指标", "ip_terms": "产权归属",
+    "solver_conditions": "揭榜方条件", "fields": "所属领域", "skills": "所需技能", "region": "所在地区",
+    "budget": "预算", "deadline": "揭榜截止日期", "delivery_deadline": "攻关期限", "scheme": "组织方式",
+    "visibility": "公开范围", "center_id": "委托创新中心",
+}
 
 
 def parse_challenge(form: Mapping[str, Any]) -> FormResult:
-    result = FormResult(raw={name: _text(form, name) for name in CHALLENGE_FIELDS})
-    raw = result.raw
-    values = result.values
-    values["title"] = _required(raw["title"], result, "title", label="榜单名称", max_len=200, min_len=2)
-    values["description"] = _required(raw["description"], result, "description", label="技术难题描述", max_len=20000,
-                                      min_len=5)
-    values["kpis"] = _required(raw["kpis"], result, "kpis", label="核心指标", max_len=5000)
-    values["ip_terms"] = raw["ip_terms"] or None
-    values["solver_conditions"] = raw["solver_conditions"] or None
-    values["fields"] = split_list(raw["fields"])
-    values["skills"] = split_list(raw["skills"])
-    if not values["skills"]:
-        result.errors["skills"] = "请至少填写一项所需技能"
-    values["region"] = raw["region"] or None
-    values["budget"] = _decimal(raw["budget"], result, "budget", label="预算", scale=Decimal(10000))
-    values["deadline"] = _date(raw["deadline"], result, "deadline", label="揭榜截止日期")
-    values["delivery_deadline"] = _date(raw["delivery_deadline"], result, "delivery_deadline", label="攻关期限")
-    if values["deadline"] and values["delivery_deadline"] and values["delivery_deadline"] < values["deadline"]:
-        result.errors["delivery_deadline"] = "攻关期限不能早于揭榜截止日期"
-    values["scheme"] = raw["scheme"] if raw["scheme"] in Scheme.__members__ else Scheme.single.value
-    values["visibility"] = raw["visibility"] if raw["visibility"] in Visibility.__members__ else Visibility.public.value
-    values["center_id"] = int(raw["center_id"]) if raw["center_id"].isdigit() else None
-    values["publish"] = raw["publish"] == "1"
-    if values["publish"] and not values["deadline"] and "deadline" not in result.errors:
+    """The 发布榜单 form as a ChallengeCreate (budget typed in 万元)."""
+    result = FormResult(raw={name: _text(form, name) for name in [*CHALLENGE_LABELS, "publish"]})
+    raw, publish = result.raw, result.raw["publish"] == "1"
+    data: dict[str, Any] = _given(raw, ["title", "description", "kpis", "ip_terms", "solver_conditions", "fields",
+                                        "skills", "region", "deadline", "delivery_deadline", "scheme", "visibility"])
+    data.update(budget=_amount(raw["budget"], 10000), center=raw["center_id"] or None,
+                status="open" if publish else "draft")
+    _require(result, {"kpis": "请填写核心指标", "skills": "请至少填写一项所需技能"})
+    if publish and not raw["deadline"]:
         result.errors["deadline"] = "发布榜单须填写揭榜截止日期"
+    result.build(ChallengeCreate, data, CHALLENGE_LABELS)
+    if "center" in result.errors:
+        result.errors["center_id"] = result.errors.pop("center")
     return result
 
 
 # ---------------------------------------------------------------- bids and decisions
 
+BID_LABELS = {"proposal": "揭榜方案", "plan": "实施计划", "price": "报价", "schedule_days": "工期（天）",
+              "members": "团队成员", "part": "承担部分"}
+
+
 def parse_bid(form: Mapping[str, Any]) -> FormResult:
-    names = ["proposal", "plan", "price", "schedule_days", "members", "part"]
-    result = FormResult(raw={name: _text(form, name) for name in names})
-    raw = result.raw
-    result.values = {
-        "proposal": _required(raw["proposal"], result, "proposal", label="揭榜方案", max_len=20000, min_len=5),
-        "plan": raw["plan"] or None,
-        "price": _decimal(raw["price"], result, "price", label="报价"),
-        "schedule_days": _int(raw["schedule_days"], result, "schedule_days", label="工期（天）", low=1, high=3650),
-        "members": split_list(raw["members"]),
-        "part": raw["part"][:200] or None,
-    }
+    """The 揭榜 form as a BidCreate; team members are typed as one list."""
+    result = FormResult(raw={name: _text(form, name) for name in BID_LABELS})
+    data: dict[str, Any] = _given(result.raw, ["proposal", "plan", "schedule_days", "part"])
+    data.update(price=_amount(result.raw["price"]), team=[{"engineer": ref} for ref in split_text(result.raw["members"])])
+    result.build(BidCreate, data, {**BID_LABELS, "team": BID_LABELS["members"]})
+    if "team" in result.errors:
+        result.errors["members"] = result.errors.pop("team")
     return result
 
 
 def parse_award(form: Mapping[str, Any]) -> FormResult:
+    """The 定榜 form as an AwardIn; the page asks for both choices."""
     result = FormResult(raw={"contract_kind": _text(form, "contract_kind"), "service_type": _text(form, "service_type")})
-    kinds = [k.value for k in ContractKind]
-    types = [t.value for t in ServiceType]
-    if result.raw["contract_kind"] not in kinds:
-        result.errors["contract_kind"] = "请选择技术合同类型"
-    if result.raw["service_type"] not in types:
-        result.errors["service_type"] = "请选择服务类型"
-    result.values = dict(result.raw)
-    return result
+    _require(result, {"contract_kind": "请选择技术合同类型", "service_type": "请选择服务类型"})
+    return result.build(AwardIn, _given(result.raw, result.raw), {"contract_kind": "技术合同类型",
+                                                                 "service_type": "服务类型"})
 
 
 def parse_reason(form: Mapping[str, Any], *, label: str = "理由") -> FormResult:
     result = FormResult(raw={"reason": _text(form, "reason")})
-    result.values["reason"] = _required(result.raw["reason"], result, "reason", label=label, max_len=2000)
-    return result
+    _require(result, {"reason": f"请填写{label}"})
+    return result.build(ReasonIn, _given(result.raw, ["reason"]), {"reason": label})
+
+
+RATING_LABELS = {"quality": "质量", "timeliness": "及时性", "communication": "沟通", "comment": "评价"}
 
 
 def parse_rating(form: Mapping[str, Any]) -> FormResult:
-    names = ["quality", "timeliness", "communication", "comment"]
-    result = FormResult(raw={name: _text(form, name) for name in names})
-    labels = {"quality": "质量", "timeliness": "及时性", "communication": "沟通"}
-    for name, label in labels.items():
-        score = _int(result.raw[name], result, name, label=f"{label}评分", low=1, high=5)
-        if score is None and name not in result.errors:
-            result.errors[name] = f"请为{label}打分（1-5）"
-        result.values[name] = score
-    result.values["comment"] = result.raw["comment"][:2000] or None
-    return result
+    """Three 1-5 scores and a comment as a RatingIn; the overall score is their rounded mean."""
+    result = FormResult(raw={name: _text(form, name) for name in RATING_LABELS})
+    _require(result, {name: f"请为{label}打分（1-5）" for name, label in RATING_LABELS.items() if name != "comment"})
+    data: dict[str, Any] = _given(result.raw, RATING_LABELS)
+    scores = [int(data[name]) for name in ("quality", "timeliness", "communication") if data.get(name, "").isdigit()]
+    if len(scores) == 3:
+        data["overall"] = round(sum(scores) / len(scores))
+    return result.build(RatingIn, data, {name: f"{label}评分" for name, label in RATING_LABELS.items()})
 
 
 def parse_worklog(form: Mapping[str, Any]) -> FormResult:
-    names = ["day", "hours", "note"]
-    result = FormResult(raw={name: _text(form, name) for name in names})
-    raw = result.raw
-    result.values["day"] = _date(raw["day"], result, "day", label="日期")
-    if result.values["day"] is None and "day" not in result.errors:
-        result.errors["day"] = "请填写日期"
-    hours = _decimal(raw["hours"], result, "hours", label="工时")
-    if hours is None and "hours" not in result.errors:
-        result.errors["hours"] = "请填写工时"
-    elif hours is not None and not Decimal("0") < hours <= Decimal("24"):
-        result.errors["hours"] = "每日工时应在0到24小时之间"
-    result.values["hours"] = hours
-    result.values["note"] = raw["note"][:2000] or None
-    return result
+    result = FormResult(raw={name: _text(form, name) for name in ("day", "hours", "note")})
+    return result.build(WorkLogCreate, _given(result.raw, result.raw), {"day": "日期", "hours": "工时", "note": "备注"})
 
 
 def parse_profile(form: Mapping[str, Any]) -> FormResult:
@@ -244,8 +260,8 @@ def parse_profile(form: Mapping[str, Any]) -> FormResult:
         "name": _required(raw["name"], result, "name", label="姓名", max_len=60),
         "title": raw["title"][:30] or None,
         "region": raw["region"][:20] or None,
-        "skills": split_list(raw["skills"]),
-        "fields": split_list(raw["fields"]),
+        "skills": split_text(raw["skills"]),
+        "fields": split_text(raw["fields"]),
         "bio": raw["bio"][:5000] or None,
         "capacity": _int(raw["capacity"], result, "capacity", label="可同时承接的榜单数", low=0, high=50),
         "available": raw["available"] == "1",
@@ -258,12 +274,6 @@ def parse_profile(form: Mapping[str, Any]) -> FormResult:
 
 
 def parse_milestone(form: Mapping[str, Any]) -> FormResult:
-    names = ["title", "amount", "due_date"]
-    result = FormResult(raw={name: _text(form, name) for name in names})
-    raw = result.raw
-    result.values = {
-        "title": _required(raw["title"], result, "title", label="阶段名称", max_len=200, min_len=2),
-        "amount": _decimal(raw["amount"], result, "amount", label="金额"),
-        "due_date": _date(raw["due_date"], result, "due_date", label="截止日期"),
-    }
-    return result
+    result = FormResult(raw={name: _text(form, name) for name in ("title", "amount", "due_date")})
+    data: dict[str, Any] = {**_given(result.raw, ["title", "due_date"]), "amount": _amount(result.raw["amount"])}
+    return result.build(MilestoneCreate, data, {"title": "阶段名称", "amount": "金额", "due_date": "截止日期"})

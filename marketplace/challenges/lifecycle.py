@@ -18,7 +18,6 @@ from core import eventlog as events
 from core.clock import now
 from core.errors import Conflict
 from marketplace.challenges.models import (
-    STATUS_LABELS,
     Bid,
     BidStatus,
     Challenge,
@@ -56,7 +55,7 @@ EVENT_FOR: dict[str, str] = {
 }
 
 def label(status: str) -> str:
-    return STATUS_LABELS.get(status, status)
+    return ChallengeStatus.label_of(status)
 
 
 def can_move(current: str, target: str) -> bool:

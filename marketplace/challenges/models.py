@@ -4,60 +4,63 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from core.clock import now
 from core.columns import list_column, money_column, text_column
+from core.labels import LabelledEnum
 
 
-class ChallengeKind(StrEnum):
-    challenge = "challenge"  # 揭榜挂帅
-    consultation = "consultation"  # 在线问诊
+class ChallengeKind(LabelledEnum):
+    challenge = "challenge", "揭榜挂帅"
+    consultation = "consultation", "在线问诊"
 
 
-class ChallengeStatus(StrEnum):
-    draft = "draft"
-    open = "open"
-    bidding_closed = "bidding_closed"
-    awarded = "awarded"
-    in_progress = "in_progress"
-    delivered = "delivered"
-    accepted = "accepted"
-    closed = "closed"
-    cancelled = "cancelled"
-    expired = "expired"
+class ChallengeStatus(LabelledEnum):
+    draft = "draft", "草稿"
+    open = "open", "揭榜中"
+    bidding_closed = "bidding_closed", "揭榜截止"
+    awarded = "awarded", "已定榜"
+    in_progress = "in_progress", "攻关中"
+    delivered = "delivered", "已交付"
+    accepted = "accepted", "已验收"
+    closed = "closed", "已结项"
+    cancelled = "cancelled", "已撤榜"
+    expired = "expired", "已过期"
     # consultations
-    answered = "answered"
-    resolved = "resolved"
+    answered = "answered", "已解答"
+    resolved = "resolved", "已解决"
 
 
-STATUS_LABELS = {
-    "draft": "草稿", "open": "揭榜中", "bidding_closed": "揭榜截止", "awarded": "已定榜",
-    "in_progress": "攻关中", "delivered": "已交付", "accepted": "已验收", "closed": "已结项",
-    "cancelled": "已撤榜", "expired": "已过期", "answered": "已解答", "resolved": "已解决",
-}
+class ConsultationStatus(LabelledEnum):
+    """The statuses an 在线问诊 goes through, in the words of a question rather than a challenge."""
+
+    open = "open", "待解答"
+    answered = "answered", "已有答复"
+    resolved = "resolved", "已解决"
+    closed = "closed", "已结项"
+    cancelled = "cancelled", "已撤榜"
 
 
-class Scheme(StrEnum):
-    single = "single"  # 单一挂帅: one lead and a team
-    contest = "contest"  # 赛马: parallel proofs, best wins
-    split = "split"  # 分包协作: parts with shares
+class Scheme(LabelledEnum):
+    single = "single", "单一挂帅"  # one lead and a team
+    contest = "contest", "赛马制"  # parallel proofs, best wins
+    split = "split", "分包协作"  # parts with shares
 
 
-class Visibility(StrEnum):
-    public = "public"
-    invite = "invite"  # details after NDA
+class Visibility(LabelledEnum):
+    public = "public", "公开"
+    invite = "invite", "定向邀请（签署保密协议后可见详情）"  # details after NDA
 
 
-class BidStatus(StrEnum):
-    submitted = "submitted"
-    shortlisted = "shortlisted"
-    withdrawn = "withdrawn"
-    awarded = "awarded"
-    rejected = "rejected"
+class BidStatus(LabelledEnum):
+    submitted = "submitted", "已提交"
+    shortlisted = "shortlisted", "已入围"
+    withdrawn = "withdrawn", "已撤回"
+    awarded = "awarded", "中选"
+    rejected = "rejected", "未中选"
 
 
 class Challenge(SQLModel, table=True):

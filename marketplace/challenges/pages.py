@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
-from pydantic import ValidationError
 from sqlmodel import Session
 
 from accounts import policy
@@ -18,18 +17,25 @@ from core.errors import AppError, NotFound
 from core.templating import environment, render
 from marketplace.challenges import bids, flows, views
 from marketplace.challenges import forms as page_forms
-from marketplace.challenges.models import STATUS_LABELS, Bid, Challenge
-from marketplace.challenges.schemas import BidCreate, ChallengeCreate
+from marketplace.challenges.models import (
+    Bid,
+    BidStatus,
+    Challenge,
+    ChallengeKind,
+    ChallengeStatus,
+    ConsultationStatus,
+    Scheme,
+)
+from marketplace.execution.models import CollabStatus, MilestoneStatus
 from marketplace.ranker import RankEngineers, RankerDep
 from talent.models import Engineer
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
 
-BID_STATUS_LABELS = {"submitted": "已提交", "shortlisted": "入围", "withdrawn": "已撤回", "awarded": "中选", "rejected": "未中选"}
-COLLAB_STATUS_LABELS = {"disputed": "调解中", "stopped": "已停工"}
-MILESTONE_LABELS = {"pending": "待提交", "submitted": "待验收", "accepted": "已验收", "rejected": "已退回", "disputed": "调解中"}
-environment().globals.update(status_labels={**STATUS_LABELS, **BID_STATUS_LABELS, **COLLAB_STATUS_LABELS},
-                             scheme_labels=views.SCHEME_LABELS, milestone_labels=MILESTONE_LABELS)
+# the templates read every status word from its enum: m.status(value, BidStatus)
+environment().globals.update(ChallengeKind=ChallengeKind, ChallengeStatus=ChallengeStatus, BidStatus=BidStatus,
+                             ConsultationStatus=ConsultationStatus, CollabStatus=CollabStatus,
+                             MilestoneStatus=MilestoneStatus, Scheme=Scheme)
 
 
 # ---------------------------------------------------------------- loaders
@@ -126,12 +132,9 @@ async def challenge_create(request: Request, session: SessionDep, user: PosterDe
     form = page_forms.parse_challenge(await request.form())
     challenge = None
     if form.ok:
-        values = {k: v for k, v in form.values.items() if k not in ("center_id", "publish")}
         try:
-            data = ChallengeCreate(**values, center=str(form.values["center_id"]) if form.values["center_id"] else None,
-                                   status="open" if form.values["publish"] else "draft")
-            challenge = flows.create_flow(session, data=data, by=user)
-        except (AppError, ValidationError) as exc:
+            challenge = flows.create_flow(session, data=form.model, by=user)
+        except AppError as exc:
             form.fail(exc)
     if challenge is None:
         return render(request, "marketplace/challenge_form.html", views.challenge_form(session, form), status_code=422)
@@ -161,13 +164,11 @@ async def challenge_bid(request: Request, session: SessionDep, challenge: Challe
     form = page_forms.parse_bid(await request.form())
     bid = None
     if form.ok:
-        values = {k: v for k, v in form.values.items() if k != "members"}
         try:
-            data = BidCreate(**values, team=[{"engineer": ref} for ref in form.values["members"]])
-            bid = flows.bid_flow(session, challenge=challenge, data=data, by=user)
-        except (AppError, ValidationError) as exc:
+            bid = flows.bid_flow(session, challenge=challenge, data=form.model, by=user)
+        except AppError as exc:
             form.fail(exc)
-            if "team" in form.errors or any(k.startswith("team") for k in form.errors):
+            if any(k.startswith("team") for k in form.errors):
                 form.errors["members"] = next(v for k, v in form.errors.items() if k.startswith("team"))
     ctx = views.detail(session, user=user, challenge=challenge, bid=bid, bid_form=None if bid else form)
     if bid is None:

@@ -13,7 +13,7 @@ from accounts.models import Organisation, User
 from core.clock import today
 from marketplace.challenges import forms as page_forms
 from marketplace.challenges import lifecycle, search
-from marketplace.challenges.models import Bid, BidMember, BidStatus, Challenge
+from marketplace.challenges.models import Bid, BidMember, BidStatus, Challenge, Scheme, Visibility
 from marketplace.challenges.visibility import details_allowed
 from marketplace.execution.models import Collaboration, ContractKind, ServiceType
 from marketplace.execution.reputation import engineer_reputations
@@ -22,8 +22,6 @@ from talent.models import Center, Engineer, PoolMembership
 
 log = logging.getLogger(__name__)
 MATCH_SCORE_TOP = 100  # bids from engineers ranked lower show no match score
-SCHEME_LABELS = {"single": "单一挂帅", "contest": "赛马制", "split": "分包协作"}
-VISIBILITY_LABELS = {"public": "公开", "invite": "定向邀请（签署保密协议后可见详情）"}
 
 
 def base_query(params: Mapping[str, str]) -> str:
@@ -103,8 +101,8 @@ def challenge_form(session: Session, form: page_forms.FormResult) -> dict:
     return {
         "form": form,
         "regions": [("", "请选择")] + [(c, c) for c in search.HUNAN_CITIES],
-        "schemes": list(SCHEME_LABELS.items()),
-        "visibilities": list(VISIBILITY_LABELS.items()),
+        "schemes": list(Scheme.labels().items()),
+        "visibilities": list(Visibility.labels().items()),
         "centers": [("", "不委托")] + [(str(c.id), c.name) for c in search.center_options(session)],
     }
 

@@ -22,8 +22,8 @@ from marketplace.consultations import flows, views
 from marketplace.consultations.service import (
     AnswerCreate,
     ConsultationCreate,
-    RatingCreate,
 )
+from marketplace.execution.schemas import RatingIn
 from marketplace.ranker import RankerDep
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
@@ -112,7 +112,7 @@ async def consultation_best(request: Request, answer_id: IdPath, consultation: C
     policy.require(policy.owns_challenge(user, consultation), "只有发问企业可以采纳最佳答复")
     form = _form_values(await request.form())
     try:
-        rating = RatingCreate(overall=form["rating"], comment=form.get("comment") or None) if form.get("rating") else None
+        rating = RatingIn(overall=form["rating"], comment=form.get("comment") or None) if form.get("rating") else None
     except ValidationError:
         raise Invalid("评分应为 1 到 5 星", field="rating") from None
     flows.best_answer_flow(session, consultation=consultation, answer_id=answer_id, by=user, rating=rating)

@@ -19,8 +19,8 @@ from marketplace.consultations import flows, service
 from marketplace.consultations.service import (
     AnswerCreate,
     ConsultationCreate,
-    RatingCreate,
 )
+from marketplace.execution.schemas import RatingIn
 from marketplace.ranker import RankerDep
 from marketplace.service import find_challenge
 
@@ -95,7 +95,7 @@ class BestAnswer(BaseModel):
     comment: str | None = Field(default=None, max_length=2000)
 
 
-class RatingIn(RatingCreate):
+class RateIn(RatingIn):
     engineer_id: int = Field(ge=1, le=2**31 - 1)
 
 
@@ -160,15 +160,15 @@ def post_answer(body: AnswerCreate, consultation: ConsultationDep, session: Sess
 def best_answer(answer_id: IdPath, body: BestAnswer, consultation: ConsultationDep, session: SessionDep,
                 user: CurrentUser) -> ConsultationDetail:
     policy.require(policy.owns_challenge(user, consultation), "只有发问企业可以采纳最佳答复")
-    rating = RatingCreate(overall=body.rating, comment=body.comment) if body.rating else None
+    rating = RatingIn(overall=body.rating, comment=body.comment) if body.rating else None
     flows.best_answer_flow(session, consultation=consultation, answer_id=answer_id, by=user, rating=rating)
     return _detail(session, consultation, user)
 
 
 @router.post("/{consultation_id}/ratings", response_model=RatingOut, status_code=201)
-def rate(body: RatingIn, consultation: ConsultationDep, session: SessionDep, user: CurrentUser) -> RatingOut:
+def rate(body: RateIn, consultation: ConsultationDep, session: SessionDep, user: CurrentUser) -> RatingOut:
     policy.require(policy.owns_challenge(user, consultation), "只有发问企业可以评价")
-    data = RatingCreate(**body.model_dump(exclude={"engineer_id"}))
+    data = RatingIn(**body.model_dump(exclude={"engineer_id"}))
     rating = service.rate(session, consultation=consultation, engineer_id=body.engineer_id, by=user, data=data)
     return RatingOut(id=rating.id, engineer_id=rating.engineer_id, overall=rating.overall)
 

@@ -46,16 +46,3 @@ class AnswerCreate(BaseModel):
     @classmethod
     def _strip(cls, value):
         return clean_text(value)
-
-
-class RatingCreate(BaseModel):
-    overall: int = Field(ge=1, le=5)
-    quality: int | None = Field(default=None, ge=1, le=5)
-    timeliness: int | None = Field(default=None, ge=1, le=5)
-    communication: int | None = Field(default=None, ge=1, le=5)
-    comment: str | None = Field(default=None, max_length=2000)
-
-    @field_validator("comment", mode="before")
-    @classmethod
-    def _strip(cls, value):
-        return clean_text(value) or None

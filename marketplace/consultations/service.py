@@ -30,9 +30,9 @@ from marketplace.consultations.models import Answer
 from marketplace.consultations.schemas import (
     AnswerCreate,
     ConsultationCreate,
-    RatingCreate,
 )
 from marketplace.execution.models import Rating
+from marketplace.execution.schemas import RatingIn
 from marketplace.ranker import RankEngineers
 from talent.models import Engineer, PoolMembership
 
@@ -187,7 +187,7 @@ def flatten(items: list[ThreadItem]) -> list[ThreadItem]:
 # ---------------------------------------------------------------- resolve, rate, escalate
 
 def mark_best(session: Session, *, consultation: Challenge, answer_id: int, by: User,
-              rating: RatingCreate | None = None) -> Answer:
+              rating: RatingIn | None = None) -> Answer:
     """The firm adopts one engineer's answer (resolved), optionally rating the answerer."""
     best = session.get(Answer, answer_id)
     if best is None or best.challenge_id != consultation.id:
@@ -211,7 +211,7 @@ def mark_best(session: Session, *, consultation: Challenge, answer_id: int, by: 
     return best
 
 
-def rate(session: Session, *, consultation: Challenge, engineer_id: int, by: User, data: RatingCreate) -> Rating:
+def rate(session: Session, *, consultation: Challenge, engineer_id: int, by: User, data: RatingIn) -> Rating:
     """市场评价 of an engineer who answered; once per engineer and consultation."""
     answered = session.exec(select(Answer.id).where(Answer.challenge_id == consultation.id,
                                                     Answer.engineer_id == engineer_id)).first()
@@ -221,8 +221,11 @@ def rate(session: Session, *, consultation: Challenge, engineer_id: int, by: Use
                                                     Rating.engineer_id == engineer_id)).first()
     if existing is not None:
         raise Conflict("您已评价过这位工程师的答复")
+    if data.overall_score() is None:
+        raise Invalid("请给出总体评分（1-5）", field="overall")
     rating = Rating(challenge_id=consultation.id, rater_id=by.id, direction="firm_to_engineer",
-                    engineer_id=engineer_id, organisation_id=consultation.company_id, **data.model_dump())
+                    engineer_id=engineer_id, organisation_id=consultation.company_id, overall=data.overall_score(),
+                    **data.model_dump(include={"quality", "timeliness", "communication", "comment"}))
     session.add(rating)
     session.flush()
     events.record(session, "rating.created", actor_id=by.id, at=rating.created_at,

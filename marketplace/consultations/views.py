@@ -7,11 +7,10 @@ from sqlmodel import Session
 from accounts import policy
 from accounts.models import Organisation, User
 from marketplace.challenges.forms import FormResult
-from marketplace.challenges.models import STATUS_LABELS, Challenge
+from marketplace.challenges.models import Challenge
 from marketplace.consultations import service
 
 PAGE_SIZE = 20
-LABELS = {**STATUS_LABELS, "open": "待解答", "answered": "已有答复", "resolved": "已解决"}
 
 
 def listing(session: Session, *, user: User, mine: bool, status: str | None, page: int) -> dict:
@@ -19,7 +18,7 @@ def listing(session: Session, *, user: User, mine: bool, status: str | None, pag
                                              limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     return {
         "items": rows, "total": total, "mine": mine, "status": status or "", "page": page,
-        "pages": max(1, -(-total // PAGE_SIZE)), "labels": LABELS,
+        "pages": max(1, -(-total // PAGE_SIZE)),
         "can_ask": policy.can_post_challenge(user) and user.organisation_id is not None,
     }
 
@@ -32,7 +31,7 @@ def detail(session: Session, consultation: Challenge, user: User, *, answer_form
     answered_by_me = any(i.answer.engineer_id == user.engineer_id for i in service.flatten(tree)) if user.engineer_id else False
     return {
         "consultation": consultation, "company": session.get(Organisation, consultation.company_id),
-        "tree": tree, "count": len(service.flatten(tree)), "labels": LABELS,
+        "tree": tree, "count": len(service.flatten(tree)),
         "can_answer": open_now and policy.can_answer_consultation(user),
         "can_reply": open_now and (policy.can_answer_consultation(user) or owner),
         "can_pick_best": owner and open_now, "answered_by_me": answered_by_me,

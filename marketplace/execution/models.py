@@ -4,32 +4,40 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 
 from sqlalchemy import Column, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from core.clock import now
 from core.columns import money_column, text_column
+from core.labels import LabelledEnum
 
 
-class CollabStatus(StrEnum):
-    in_progress = "in_progress"
-    delivered = "delivered"
-    accepted = "accepted"
-    disputed = "disputed"
-    stopped = "stopped"
-    closed = "closed"
+class CollabStatus(LabelledEnum):
+    in_progress = "in_progress", "攻关中"
+    delivered = "delivered", "已交付"
+    accepted = "accepted", "已验收"
+    disputed = "disputed", "调解中"
+    stopped = "stopped", "已停工"
+    closed = "closed", "已结项"
 
 
-class ContractKind(StrEnum):
+class MilestoneStatus(LabelledEnum):
+    pending = "pending", "待提交"
+    submitted = "submitted", "待验收"
+    accepted = "accepted", "已验收"
+    rejected = "rejected", "已退回"
+    disputed = "disputed", "调解中"
+
+
+class ContractKind(LabelledEnum):
     development = "技术开发"
     transfer = "技术转让"
     consulting = "技术咨询"
     service = "技术服务"
 
 
-class ServiceType(StrEnum):
+class ServiceType(LabelledEnum):
     rnd = "研发设计"
     retrofit = "技术改造"
     transfer = "技术转移与交易"

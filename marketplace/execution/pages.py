@@ -8,7 +8,6 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import ValidationError
 from sqlmodel import Session
 
 from accounts import policy
@@ -17,13 +16,11 @@ from accounts.models import User
 from core.csrf import verify_csrf
 from core.db import SessionDep
 from core.errors import AppError, NotFound
-from core.schemas import Strict
 from core.templating import render
 from marketplace.challenges import forms as page_forms
 from marketplace.execution import flows, views
 from marketplace.execution import service as execution
 from marketplace.execution.models import Collaboration, Milestone
-from marketplace.execution.schemas import MilestoneCreate, RatingIn, WorkLogCreate
 from marketplace.files import service as storage
 
 # Included by workspace_pages (the module web.app lists); the same dependencies there resolve once per request.
@@ -79,14 +76,14 @@ MilestoneDep = Annotated[Milestone, Depends(milestone_or_404)]
 
 
 def _apply_form(session: Session, collab: Collaboration, user: User, form: page_forms.FormResult,
-                step: Callable[..., object], schema: type[Strict]) -> page_forms.FormResult:
+                step: Callable[..., object]) -> page_forms.FormResult:
     """Run the flow on a form that parsed; a value it refuses (422) goes next to its field."""
     if form.ok:
         try:
-            step(session, collaboration=collab, challenge=execution.challenge_of(session, collab), data=schema(**form.values),
+            step(session, collaboration=collab, challenge=execution.challenge_of(session, collab), data=form.model,
                  by=user)
-        except (AppError, ValidationError) as exc:
-            if isinstance(exc, AppError) and exc.status != 422:
+        except AppError as exc:
+            if exc.status != 422:
                 raise
             form.fail(exc)
     return form
@@ -95,7 +92,7 @@ def _apply_form(session: Session, collab: Collaboration, user: User, form: page_
 @router.post("/collaborations/{collaboration_id:int}/milestones")
 async def milestone_add(request: Request, session: SessionDep, user: CurrentUser, collab: CollaborationDep):
     form = _apply_form(session, collab, user, page_forms.parse_milestone(await request.form()),
-                       flows.add_milestone_flow, MilestoneCreate)
+                       flows.add_milestone_flow)
     if not form.ok:
         return _milestones_block(request, session, collab, user, error="；".join(form.errors.values()), status_code=422)
     return _milestones_block(request, session, collab, user, flash="已新增里程碑。")
@@ -134,7 +131,7 @@ async def milestone_reject(request: Request, session: SessionDep, user: CurrentU
 @router.post("/collaborations/{collaboration_id:int}/worklogs")
 async def worklog_add(request: Request, session: SessionDep, user: CurrentUser, collab: CollaborationDep):
     form = _apply_form(session, collab, user, page_forms.parse_worklog(await request.form()),
-                       flows.worklog_flow, WorkLogCreate)
+                       flows.worklog_flow)
     ctx = views.collaboration(session, collab, user)
     ctx["wl_form"] = form
     if request.headers.get("hx-request"):
@@ -192,7 +189,7 @@ async def collaboration_accept(request: Request, session: SessionDep, user: Curr
         ctx = views.collaboration(session, collab, user)
         ctx["rating_form"] = form
         return render(request, "marketplace/challenge_work.html", ctx, status_code=422)
-    flows.accept_flow(session, collaboration=collab, challenge=challenge, by=user, rating=_rating_in(form.values))
+    flows.accept_flow(session, collaboration=collab, challenge=challenge, by=user, rating=form.model)
     return RedirectResponse(f"/collaborations/{collab.id}#delivery", status_code=303)
 
 
@@ -217,11 +214,5 @@ async def collaboration_rate(request: Request, session: SessionDep, user: Curren
         ctx["rating_form"] = form
         return render(request, "marketplace/challenge_work.html", ctx, status_code=422)
     flows.rate_flow(session, collaboration=collab, challenge=execution.challenge_of(session, collab), by=user,
-                    data=_rating_in(form.values))
+                    data=form.model)
     return RedirectResponse(f"/collaborations/{collab.id}#delivery", status_code=303)
-
-
-def _rating_in(values: dict) -> RatingIn:
-    scores = [values[k] for k in ("quality", "timeliness", "communication")]
-    return RatingIn(overall=round(sum(scores) / len(scores)), quality=values["quality"],
-                    timeliness=values["timeliness"], communication=values["communication"], comment=values["comment"])

@@ -30,8 +30,6 @@ from marketplace.files.models import StoredFile
 
 S = ChallengeStatus
 WORKING = (CollabStatus.in_progress,)
-COLLAB_LABELS = {"in_progress": "攻关中", "delivered": "已交付", "accepted": "已验收", "disputed": "调解中",
-                 "stopped": "已停工", "closed": "已结束"}
 
 
 def member_ids(session: Session, collaboration: Collaboration) -> set[int]:
@@ -65,7 +63,7 @@ def set_status(session: Session, collaboration: Collaboration, to: str, sources:
     result = lifecycle.race_execute(session, statement)
     if result.rowcount != 1:
         session.refresh(collaboration)
-        raise Conflict(f"协作当前为“{COLLAB_LABELS.get(collaboration.status, collaboration.status)}”，操作未执行，请刷新后重试")
+        raise Conflict(f"协作当前为“{CollabStatus.label_of(collaboration.status)}”，操作未执行，请刷新后重试")
     collaboration.status = to
     for key, value in values.items():
         setattr(collaboration, key, value)

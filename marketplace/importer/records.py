@@ -11,9 +11,9 @@ from typing import Annotated, Any, ClassVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
 from core.creditcode import validate_credit_code
+from core.schemas import split_text
 from talent.models import Engagement, TalentLevel
 
-LIST_SEPARATORS = re.compile(r"[;；,，、\n]")
 MAX_BUDGET = Decimal("999999999999.99")
 
 
@@ -47,7 +47,7 @@ def text(max_length: int):
 def parse_list(value: Any) -> list[str]:
     if value is None:
         return []
-    items = value if isinstance(value, (list, tuple)) else LIST_SEPARATORS.split(_scalar_text(value) or "")
+    items = value if isinstance(value, (list, tuple)) else split_text(_scalar_text(value))
     out: list[str] = []
     for item in items:
         piece = _scalar_text(item)

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from tests.factories import PASSWORD, make_user
-
-
-def sign_in(client, username: str) -> None:
-    page = client.get("/login")
-    token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
-    done = client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token},
-                       follow_redirects=False)
-    assert done.status_code == 303
+from tests.factories import make_user
+from tests.helpers import login
 
 
 def test_forbidden_page_for_a_signed_in_firm_is_403_in_chinese(client, session):
     make_user(session, role="sme", username="nosy-firm")
-    sign_in(client, "nosy-firm")
+    login(client, "nosy-firm")
     response = client.get("/gov", headers={"accept": "text/html"})
     assert response.status_code == 403
     assert "无权" in response.text
@@ -24,6 +17,6 @@ def test_forbidden_page_for_a_signed_in_firm_is_403_in_chinese(client, session):
 
 def test_missing_page_for_a_signed_in_user_is_404(client, session):
     make_user(session, role="engineer", username="lost-engineer")
-    sign_in(client, "lost-engineer")
+    login(client, "lost-engineer")
     response = client.get("/challenges/999999", headers={"accept": "text/html"})
     assert response.status_code == 404

@@ -12,8 +12,8 @@ from centers.indicators.engine import compute_indicators
 from centers.models import Application, ExpertScore, Review
 from core.errors import Conflict
 from tests.centers.factories import at, published
-from tests.centers.test_pages import _login
 from tests.factories import make_center, make_challenge, make_engineer, make_user
+from tests.helpers import login
 
 
 def _token(client) -> str:
@@ -29,7 +29,7 @@ class TestRanking:
         bureau = make_user(session, role="city", region="常德市")
         ranked = gov.ranking(session, user=bureau, year=2026)
         assert [r["center"].id for r in ranked["rows"]] == [strong.id, weak.id]
-        _login(client, bureau)
+        login(client, bureau)
         page = client.get("/gov?year=2026")
         assert page.status_code == 200 and strong.name in page.text and elsewhere.name not in page.text
 
@@ -37,7 +37,7 @@ class TestRanking:
         a, b = make_center(session, city="常德市"), make_center(session, city="郴州市")
         rows = gov.ranking(session, user=make_user(session, role="province"), year=2026)["rows"]
         assert {a.id, b.id} <= {r["center"].id for r in rows}
-        _login(client, make_user(session, role="sme"))
+        login(client, make_user(session, role="sme"))
         assert client.get("/gov").status_code == 403
 
 
@@ -50,7 +50,7 @@ def test_talent_map_highlights_gaps(client, session):
     cell = result["cells"][("储能材料", "益阳市")]
     assert cell["supply"] == 1 and cell["demand"] == 3 and cell["gap"]
     assert {"field": "储能材料", "city": "益阳市", "supply": 1, "demand": 3, "shortfall": 2} in result["gaps"]
-    _login(client, make_user(session, role="province"))
+    login(client, make_user(session, role="province"))
     page = client.get("/gov/talent-map")
     assert page.status_code == 200 and "缺口 2" in page.text
 
@@ -67,21 +67,21 @@ class TestRecognition:
     def test_full_workflow_through_the_pages(self, client, session):
         center = make_center(session, city="娄底市")
         center.status = "申报中"
-        _login(client, make_user(session, role="center", center=center))
+        login(client, make_user(session, role="center", center=center))
         assert client.get("/center/application").status_code == 200
         client.post("/center/application", data={"csrf_token": _token(client), "plan": "围绕薄板深加工集群建设共性技术平台与共享工程师库"})
         application = recognition_app(session, center)
         assert application.status == "submitted"
 
-        _login(client, make_user(session, role="city", region="长沙市"))
+        login(client, make_user(session, role="city", region="长沙市"))
         refused = client.post(f"/gov/applications/{application.id}/city", data={"csrf_token": _token(client), "decision": "recommend"})
         assert refused.status_code == 403
-        _login(client, make_user(session, role="city", region="娄底市"))
+        login(client, make_user(session, role="city", region="娄底市"))
         client.post(f"/gov/applications/{application.id}/city",
                     data={"csrf_token": _token(client), "decision": "recommend", "comment": "同意推荐"})
         assert application.status == "city_recommended"
 
-        _login(client, make_user(session, role="province"))
+        login(client, make_user(session, role="province"))
         token = _token(client)
         client.post(f"/gov/applications/{application.id}/province", data={"csrf_token": token, "decision": "pass"})
         assert application.status == "expert_review"
@@ -137,7 +137,7 @@ def recognition_app(session, center):
 def test_expert_form_saves_scores(client, session):
     center = make_center(session)
     expert = make_user(session, role="expert")
-    _login(client, expert)
+    login(client, expert)
     page = client.get(f"/expert/centers/{center.id}?year=2026")
     assert page.status_code == 200 and "协同平台建设" in page.text
     token = _token(client)
@@ -153,7 +153,7 @@ def test_expert_form_saves_scores(client, session):
 
 def test_province_records_a_veto_event(client, session):
     center = make_center(session)
-    _login(client, make_user(session, role="province"))
+    login(client, make_user(session, role="province"))
     token = _token(client)
     response = client.post("/gov/incidents", data={"csrf_token": token, "center_id": str(center.id), "kind": "安全事故",
                                                    "happened_on": "2026-07-01", "description": "实验室爆燃", "severe": "1"},
@@ -164,7 +164,7 @@ def test_province_records_a_veto_event(client, session):
     bad = client.post("/gov/incidents", data={"csrf_token": token, "center_id": str(center.id), "kind": "其他",
                                               "happened_on": "2026-07-01", "description": "x"})
     assert bad.status_code == 422
-    _login(client, make_user(session, role="city", region=center.city))
+    login(client, make_user(session, role="city", region=center.city))
     assert client.post("/gov/incidents", data={"csrf_token": _token(client), "center_id": str(center.id)}).status_code == 403
 
 
@@ -173,13 +173,13 @@ def test_province_assigns_an_expert_who_then_sees_the_application(client, sessio
     province = make_user(session, role="province")
     application = passed_review(session, center, province)
     expert = make_user(session, role="expert")
-    _login(client, province)
+    login(client, province)
     token = _token(client)
     assert client.post(f"/gov/applications/{application.id}/assign",
                        data={"csrf_token": token, "expert_id": str(expert.id)}, follow_redirects=False).status_code == 303
     again = client.post(f"/gov/applications/{application.id}/assign", data={"csrf_token": token, "expert_id": str(expert.id)})
     assert again.status_code == 409
-    _login(client, expert)
+    login(client, expert)
     home = client.get("/expert")
     assert f"/expert/centers/{center.id}?year=2026" in home.text
 
@@ -190,7 +190,7 @@ def test_each_step_has_its_own_route(client, session):
     province = make_user(session, role="province")
     application = passed_review(session, center, province)
     recognition.start_notice(session, application=application, start=date(2026, 6, 8), by=province)
-    _login(client, province)
+    login(client, province)
     token = _token(client)
     base = f"/gov/applications/{application.id}"
     assert client.post(f"{base}/objection", data={"csrf_token": token, "comment": "材料不实"},

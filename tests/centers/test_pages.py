@@ -3,15 +3,8 @@
 from __future__ import annotations
 
 from tests.centers.factories import at, published
-from tests.factories import PASSWORD, make_center, make_user
-
-
-def _login(client, user) -> None:
-    page = client.get("/login")
-    token = page.text.split('name="csrf-token" content="')[1].split('"')[0]
-    response = client.post("/login", data={"username": user.username, "password": PASSWORD, "csrf_token": token},
-                           follow_redirects=False)
-    assert response.status_code in (302, 303), response.text
+from tests.factories import make_center, make_user
+from tests.helpers import login
 
 
 def test_public_list_groups_by_cluster_and_filters_by_city(client, session):
@@ -26,6 +19,7 @@ def test_public_list_groups_by_cluster_and_filters_by_city(client, session):
 def test_public_profile(client, session):
     center = make_center(session)
     center.platform = "液压共性技术平台"
+    session.flush()  # the request reads through its own session
     page = client.get(f"/centers/{center.id}")
     assert page.status_code == 200 and "液压共性技术平台" in page.text
 
@@ -34,7 +28,7 @@ def test_operator_dashboard_and_drill_down(client, session):
     center = make_center(session)
     challenge = published(session, center=center, when=at(2026, 3, 3), title="风电齿轮箱异响诊断")
     operator = make_user(session, role="center", center=center)
-    _login(client, operator)
+    login(client, operator)
     redirect = client.get("/center/indicators?year=2026", follow_redirects=False)
     assert redirect.status_code == 303 and redirect.headers["location"] == f"/centers/{center.id}/indicators?year=2026"
     page = client.get(f"/centers/{center.id}/indicators?year=2026")
@@ -47,5 +41,5 @@ def test_operator_dashboard_and_drill_down(client, session):
 
 def test_dashboard_refuses_other_city_bureau(client, session):
     center = make_center(session, city="衡阳市")
-    _login(client, make_user(session, role="city", region="长沙市"))
+    login(client, make_user(session, role="city", region="长沙市"))
     assert client.get(f"/centers/{center.id}/indicators").status_code == 403

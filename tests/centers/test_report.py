@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 from centers import report, report_export
 from centers.models import Funding
 from tests.centers.factories import at, published
-from tests.centers.test_pages import _login
 from tests.factories import make_center, make_user
+from tests.helpers import login
 
 
 def _center_with_year(session):
@@ -76,7 +76,7 @@ def test_xlsx_and_docx(session):
 def test_submission_recorded_with_snapshot_and_downloads(client, session):
     center = _center_with_year(session)
     operator = make_user(session, role="center", center=center)
-    _login(client, operator)
+    login(client, operator)
     page = client.get("/center/report?year=2026")
     assert page.status_code == 200 and "财政资金和自筹经费使用情况" in page.text
     token = page.text.split('name="csrf-token" content="')[1].split('"')[0]
@@ -94,5 +94,5 @@ def test_submission_recorded_with_snapshot_and_downloads(client, session):
 
 def test_report_download_refused_to_other_city(client, session):
     center = make_center(session, city="永州市")
-    _login(client, make_user(session, role="city", region="长沙市"))
+    login(client, make_user(session, role="city", region="长沙市"))
     assert client.get(f"/centers/{center.id}/report.pdf?year=2026").status_code == 403

@@ -11,8 +11,8 @@ from sqlmodel import select
 from centers.indicators.engine import compute_indicators
 from centers.models import Resource
 from talent.models import PoolMembership
-from tests.centers.test_pages import _login
 from tests.factories import make_center, make_engineer, make_user
+from tests.helpers import login
 
 
 def _csrf(client) -> str:
@@ -25,7 +25,7 @@ def _line(session, center, line_id, year=2026):
 
 def test_profile_edit_feeds_line_1_1(client, session):
     center = make_center(session)
-    _login(client, make_user(session, role="center", center=center))
+    login(client, make_user(session, role="center", center=center))
     token = _csrf(client)
     response = client.post("/center/profile", data={"csrf_token": token, "site_area_m2": "1200", "lab_area_m2": "350",
                                                     "platform": "智能液压共性技术平台", "host_name": "湖南某某大学"},
@@ -40,7 +40,7 @@ def test_profile_edit_feeds_line_1_1(client, session):
 def test_invite_approve_remove(client, session):
     center = make_center(session)
     engineer = make_engineer(session, external_id="E-WS-1")
-    _login(client, make_user(session, role="center", center=center))
+    login(client, make_user(session, role="center", center=center))
     token = _csrf(client)
     client.post("/center/pool/invite", data={"csrf_token": token, "engineer": "E-WS-1", "engagement": "双聘"})
     membership = session.exec(select(PoolMembership).where(PoolMembership.engineer_id == engineer.id)).one()
@@ -57,13 +57,13 @@ def test_other_centers_membership_is_404(client, session):
     row = PoolMembership(center_id=other.id, engineer_id=engineer.id, status="invited")
     session.add(row)
     session.flush()
-    _login(client, make_user(session, role="center", center=center))
+    login(client, make_user(session, role="center", center=center))
     assert client.post(f"/center/pool/{row.id}/approve", data={"csrf_token": _csrf(client)}).status_code == 404
 
 
 def test_roster_import_csv_and_xlsx(client, session):
     center = make_center(session)
-    _login(client, make_user(session, role="center", center=center))
+    login(client, make_user(session, role="center", center=center))
     token = _csrf(client)
     csv_text = "编号,姓名,聘用方式,职称,人才层次,长期合作\nR-1,赵工,全职,高级工程师,省级,是\nR-2,钱工,柔性引进,工程师,,否\n"
     response = client.post("/center/pool/import", data={"csrf_token": token},
@@ -86,7 +86,7 @@ def test_roster_import_csv_and_xlsx(client, session):
 
 def test_recorded_training_and_standard_count(client, session):
     center = make_center(session)
-    _login(client, make_user(session, role="center", center=center))
+    login(client, make_user(session, role="center", center=center))
     token = _csrf(client)
     assert client.get("/center?kind=standard").status_code == 200
     ok = client.post("/center/records/training", data={"csrf_token": token, "title": "PLC 编程培训", "kind": "培训",
@@ -108,7 +108,7 @@ def test_booking_calendar_and_overlap(client, session):
     session.add(resource)
     session.flush()
     firm_user = make_user(session, role="sme")
-    _login(client, firm_user)
+    login(client, firm_user)
     token = client.get("/centers").text.split('name="csrf-token" content="')[1].split('"')[0]
     form = {"csrf_token": token, "day": "2026-05-06", "start_hour": "9", "hours": "10", "purpose": "叶轮试切"}
     assert client.post(f"/resources/{resource.id}/bookings", data=form, follow_redirects=False).status_code == 303
@@ -122,5 +122,5 @@ def test_booking_calendar_and_overlap(client, session):
 
 
 def test_workspace_needs_an_operator(client, session):
-    _login(client, make_user(session, role="sme"))
+    login(client, make_user(session, role="sme"))
     assert client.get("/center").status_code == 403

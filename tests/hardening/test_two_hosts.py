@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import httpx
 
-from tests.hardening.test_storage_s3 import BUCKET, PDF, make_bucket, moto_server, s3_env
+from tests.hardening.s3 import BUCKET, PDF, make_bucket, moto_server, s3_env
 from tests.scratch import scratch_database
 from tests.servers import cli, running_app
 

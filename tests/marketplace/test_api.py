@@ -4,46 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from sqlmodel import col, select
 
 from core.clock import today
 from core.eventlog import Event
 from marketplace.execution.models import Collaboration
 from marketplace.inbox.service import unread_count
-from tests.factories import PASSWORD, make_center, make_engineer, make_org, make_user
+from tests.helpers import post_challenge
 
 DEADLINE = str(today() + timedelta(days=20))
-
-
-def token(client, user) -> dict:
-    response = client.post("/api/v1/auth/token", data={"username": user.username, "password": PASSWORD})
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
-
-
-@pytest.fixture
-def people(session, client):
-    center = make_center(session)
-    firm = make_user(session, role="sme", organisation=make_org(session, name="湖南星沙液压件有限公司"))
-    other_firm = make_user(session, role="sme")
-    engineers = [make_user(session, role="engineer", engineer=make_engineer(session, name=f"工程师{i}"))
-                 for i in range(3)]
-    operator = make_user(session, role="center", center=center)
-    session.commit()
-    heads = {"firm": token(client, firm), "other_firm": token(client, other_firm), "operator": token(client, operator),
-             **{f"eng{i}": token(client, u) for i, u in enumerate(engineers)}}
-    return {"center": center, "firm": firm, "engineers": engineers, "h": heads}
-
-
-def post_challenge(client, heads, **extra) -> dict:
-    body = {"external_id": extra.pop("external_id", None) or f"C-API-{id(extra)}", "title": "挖掘机主阀内泄攻关",
-            "description": "高温工况下主控阀内泄量超标，需优化阀芯间隙", "fields": "工程机械；液压",
-            "skills": ["液压", "密封"], "budget": 300000, "deadline": DEADLINE, "kpis": "内泄量≤5 mL/min",
-            "ip_terms": "归企业所有", **extra}
-    response = client.post("/api/v1/challenges", json=body, headers=heads["firm"])
-    assert response.status_code == 201, response.text
-    return response.json()
 
 
 class TestContractJourney:

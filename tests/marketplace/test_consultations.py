@@ -21,14 +21,14 @@ from marketplace.consultations.models import Answer
 from marketplace.consultations.service import (
     AnswerCreate,
     ConsultationCreate,
-    RatingCreate,
 )
 from marketplace.execution.models import Rating
+from marketplace.execution.schemas import RatingIn
 from marketplace.inbox.models import Notification
 from talent.models import PoolMembership
 from tests.factories import make_center, make_engineer, make_org, make_user
+from tests.helpers import login
 from tests.scratch import scratch_database
-from tests.web.helpers import login
 
 
 def bearer(user) -> dict[str, str]:
@@ -106,7 +106,7 @@ class TestThread:
         assert answered and all(e.center_id == cast["center"].id for e in answered)
 
         consultations.mark_best(session, consultation=consultation, answer_id=first.id, by=asker,
-                                rating=RatingCreate(overall=5, comment="很专业"))
+                                rating=RatingIn(overall=5, comment="很专业"))
         assert consultation.status == "resolved" and session.get(Answer, first.id).is_best
         rating = session.exec(select(Rating).where(Rating.challenge_id == consultation.id)).one()
         assert (rating.engineer_id, rating.overall, rating.rater_id) == (chen.engineer_id, 5, asker.id)
@@ -142,13 +142,13 @@ class TestThread:
         consultations.answer(session, consultation=consultation, by=cast["users"][0], data=AnswerCreate(body="建议检查密封"))
         engineer_id = cast["users"][0].engineer_id
         consultations.rate(session, consultation=consultation, engineer_id=engineer_id, by=cast["asker"],
-                           data=RatingCreate(overall=4))
+                           data=RatingIn(overall=4))
         with pytest.raises(Conflict):
             consultations.rate(session, consultation=consultation, engineer_id=engineer_id, by=cast["asker"],
-                               data=RatingCreate(overall=4))
+                               data=RatingIn(overall=4))
         with pytest.raises(Invalid):
             consultations.rate(session, consultation=consultation, engineer_id=cast["other"].id, by=cast["asker"],
-                               data=RatingCreate(overall=4))
+                               data=RatingIn(overall=4))
 
 
 class TestApi:

@@ -28,9 +28,9 @@ from marketplace.inbox.service import (
     unread_count,
 )
 from tests.factories import make_center, make_challenge, make_org, make_user
+from tests.helpers import login
 from tests.marketplace.core_helpers import bid, market
 from tests.scratch import scratch_database
-from tests.web.helpers import login
 
 
 def bearer(user) -> dict[str, str]:

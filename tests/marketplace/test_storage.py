@@ -11,7 +11,7 @@ from core.errors import Invalid, NotFound
 from core.settings import get_settings
 from marketplace.files import service as storage
 from tests.factories import make_user
-from tests.marketplace.test_api import post_challenge, token
+from tests.helpers import api_headers, post_challenge
 
 
 class TestNamesAndTypes:
@@ -78,7 +78,7 @@ class TestReadUpload:
     def test_route_refuses_oversized_upload_with_the_size_message(self, client, session, monkeypatch):
         firm = make_user(session, role="sme")
         session.commit()
-        heads = {"firm": token(client, firm)}
+        heads = {"firm": api_headers(client, firm)}
         challenge = post_challenge(client, heads)
         monkeypatch.setattr(get_settings(), "upload_max_bytes", 1024 * 1024)
         big = b"%PDF-1.4\n" + b"0" * (3 * 1024 * 1024)

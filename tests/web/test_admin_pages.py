@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from accounts.models import Organisation, User
 from tests.factories import PASSWORD, make_user
-from tests.web.helpers import login
+from tests.helpers import login
 
 
 def test_admin_pages_refuse_other_roles(client, session):

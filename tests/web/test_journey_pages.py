@@ -12,7 +12,7 @@ from marketplace.execution import service as execution
 from marketplace.execution.models import Collaboration, Milestone, Rating
 from marketplace.inbox.models import Notification
 from tests.factories import make_challenge, make_engineer, make_org, make_user
-from tests.web.helpers import login
+from tests.helpers import login
 
 FUTURE = "2031-06-30"
 

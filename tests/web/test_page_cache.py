@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from core.settings import get_settings
 from tests.factories import PASSWORD, make_challenge, make_user
-from tests.web.helpers import csrf_from, login
+from tests.helpers import csrf_from, login
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from tests.factories import make_challenge, make_engineer, make_user
-from tests.web.helpers import login
+from tests.helpers import login
 
 
 def test_hall_lists_published_challenges_with_chinese_money_and_dates(client, session):

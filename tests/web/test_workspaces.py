@@ -7,7 +7,7 @@ from decimal import Decimal
 from marketplace.challenges.models import Bid
 from marketplace.execution.models import Collaboration, CollaborationMember, Milestone
 from tests.factories import make_challenge, make_engineer, make_org, make_user
-from tests.web.helpers import login
+from tests.helpers import login
 
 
 def _awarded(session, firm_org, engineer):
