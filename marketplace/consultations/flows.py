@@ -9,7 +9,8 @@ from core.eventlog import take_appended
 from marketplace.challenges.models import Challenge
 from marketplace.consultations import service as consultations
 from marketplace.consultations.models import Answer
-from marketplace.consultations.schemas import AnswerCreate, ConsultationCreate, RatingCreate
+from marketplace.consultations.schemas import AnswerCreate, ConsultationCreate
+from marketplace.execution.schemas import RatingIn
 from marketplace.inbox.service import notify, notify_appended
 from marketplace.ranker import RankEngineers
 
@@ -40,7 +41,7 @@ def answer_flow(session: Session, *, consultation: Challenge, by: User, data: An
 
 
 def best_answer_flow(session: Session, *, consultation: Challenge, answer_id: int, by: User,
-                     rating: RatingCreate | None = None) -> Answer:
+                     rating: RatingIn | None = None) -> Answer:
     """The firm adopts an answer: its engineer is told (the rating given with it tells no one)."""
     best = consultations.mark_best(session, consultation=consultation, answer_id=answer_id, by=by, rating=rating)
     notify_appended(session, body="您的答复被企业采纳为最佳答复。", kinds={"consultation.best_answer"})
