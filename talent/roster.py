@@ -13,6 +13,7 @@ import re
 
 from sqlmodel import Session
 
+from accounts import policy
 from accounts.models import User
 from core.errors import Invalid
 from talent.models import Center, Engineer, TalentLevel
@@ -74,6 +75,7 @@ def check_rows(rows: list[dict[str, str]]) -> list[str]:
 
 
 def import_roster(session: Session, *, center: Center, filename: str, content: bytes, by: User) -> dict:
+    policy.require(policy.can_manage_center(by, center), "只有本中心运营人员可以导入工程师名册")
     rows = read_rows(filename, content)
     errors = check_rows(rows)
     if errors:
