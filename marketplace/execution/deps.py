@@ -1,0 +1,59 @@
+"""Load-or-404 dependencies for a collaboration and its milestones and deliverables (API and pages).
+
+Each is visible to the parties of its collaboration (former members keep read access).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends
+from sqlmodel import Session, select
+
+from accounts import policy
+from accounts.deps import CurrentUser
+from accounts.models import User
+from core.db import SessionDep
+from core.errors import NotFound
+from marketplace.challenges.models import Challenge
+from marketplace.execution.models import Collaboration, CollaborationMember, Deliverable, Milestone
+
+
+def party_ids(session: Session, collaboration: Collaboration) -> set[int]:
+    """Every engineer who is or was on the team, and the lead."""
+    rows = session.exec(select(CollaborationMember.engineer_id)
+                        .where(CollaborationMember.collaboration_id == collaboration.id)).all()
+    return set(rows) | {collaboration.lead_engineer_id}
+
+
+def _visible(session: Session, collaboration_id: int, user: User) -> Collaboration:
+    collaboration = session.get(Collaboration, collaboration_id)
+    if collaboration is None or not policy.can_see_collaboration(
+            user, collaboration, session.get(Challenge, collaboration.challenge_id), party_ids(session, collaboration)):
+        raise NotFound("协作不存在")
+    return collaboration
+
+
+def collaboration_or_404(collaboration_id: int, session: SessionDep, user: CurrentUser) -> Collaboration:
+    return _visible(session, collaboration_id, user)
+
+
+def milestone_or_404(milestone_id: int, session: SessionDep, user: CurrentUser) -> Milestone:
+    milestone = session.get(Milestone, milestone_id)
+    if milestone is None:
+        raise NotFound("里程碑不存在")
+    _visible(session, milestone.collaboration_id, user)
+    return milestone
+
+
+def deliverable_or_404(deliverable_id: int, session: SessionDep, user: CurrentUser) -> Deliverable:
+    deliverable = session.get(Deliverable, deliverable_id)
+    if deliverable is None:
+        raise NotFound("交付物不存在")
+    _visible(session, deliverable.collaboration_id, user)
+    return deliverable
+
+
+CollaborationDep = Annotated[Collaboration, Depends(collaboration_or_404)]
+MilestoneDep = Annotated[Milestone, Depends(milestone_or_404)]
+DeliverableDep = Annotated[Deliverable, Depends(deliverable_or_404)]
