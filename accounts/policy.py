@@ -1,7 +1,8 @@
 """Who may do what: every role and ownership rule in one place.
 
-Routes call `require(policy.can_x(user, obj))`; templates only receive what
-these functions allowed. Objects are duck-typed so this module imports no
+Services call `require(policy.can_x(by, obj), message)` before they act, so a
+route, a CLI command or a test cannot skip a check; routes use the predicates
+only to decide which page to show, and templates only receive what they allowed. Objects are duck-typed so this module imports no
 domain tables and every domain can use it.
 """
 

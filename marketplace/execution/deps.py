@@ -5,7 +5,7 @@ Each is visible to the parties of its collaboration (former members keep read ac
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends
 from sqlmodel import Session, select
@@ -17,6 +17,8 @@ from core.db import SessionDep
 from core.errors import NotFound
 from marketplace.challenges.models import Challenge
 from marketplace.execution.models import Collaboration, CollaborationMember, Deliverable, Milestone
+
+Part = TypeVar("Part", Milestone, Deliverable)
 
 
 def party_ids(session: Session, collaboration: Collaboration) -> set[int]:
@@ -38,20 +40,21 @@ def collaboration_or_404(collaboration_id: int, session: SessionDep, user: Curre
     return _visible(session, collaboration_id, user)
 
 
+def _part(session: Session, model: type[Part], row_id: int, user: User, missing: str) -> Part:
+    """A milestone or deliverable: as visible as its collaboration."""
+    part = session.get(model, row_id)
+    if part is None:
+        raise NotFound(missing)
+    _visible(session, part.collaboration_id, user)
+    return part
+
+
 def milestone_or_404(milestone_id: int, session: SessionDep, user: CurrentUser) -> Milestone:
-    milestone = session.get(Milestone, milestone_id)
-    if milestone is None:
-        raise NotFound("里程碑不存在")
-    _visible(session, milestone.collaboration_id, user)
-    return milestone
+    return _part(session, Milestone, milestone_id, user, "里程碑不存在")
 
 
 def deliverable_or_404(deliverable_id: int, session: SessionDep, user: CurrentUser) -> Deliverable:
-    deliverable = session.get(Deliverable, deliverable_id)
-    if deliverable is None:
-        raise NotFound("交付物不存在")
-    _visible(session, deliverable.collaboration_id, user)
-    return deliverable
+    return _part(session, Deliverable, deliverable_id, user, "交付物不存在")
 
 
 CollaborationDep = Annotated[Collaboration, Depends(collaboration_or_404)]
