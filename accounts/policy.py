@@ -1,7 +1,8 @@
 """Who may do what: every role and ownership rule in one place.
 
-Routes call `require(policy.can_x(user, obj))`; templates only receive what
-these functions allowed. Objects are duck-typed so this module imports no
+Services call `require(policy.can_x(by, obj), message)` before they act, so a
+route, a CLI command or a test cannot skip a check; routes use the predicates
+only to decide which page to show, and templates only receive what they allowed. Objects are duck-typed so this module imports no
 domain tables and every domain can use it.
 """
 
@@ -81,9 +82,29 @@ def can_answer_consultation(user: User | None) -> bool:
     return can_bid(user)
 
 
+def can_ask_consultation(user: User | None) -> bool:
+    """在线问诊 is asked in a firm's name."""
+    return can_post_challenge(user) and user.organisation_id is not None
+
+
+def can_reply_consultation(user: User | None, consultation: Any) -> bool:
+    """Engineers answer; the asking firm follows up on an answer."""
+    return can_answer_consultation(user) or owns_challenge(user, consultation)
+
+
+def can_escalate_consultation(user: User | None, consultation: Any) -> bool:
+    """转为揭榜: the asking firm (or an admin on its behalf)."""
+    return owns_challenge(user, consultation) or is_admin(user)
+
+
 def can_manage_bids(user: User | None, challenge: Any) -> bool:
     """Award, shortlist, reject: the firm that posted the challenge."""
     return owns_challenge(user, challenge) or is_admin(user)
+
+
+def can_see_bids(user: User | None, challenge: Any) -> bool:
+    """Every bid of a challenge: the firm and the hosting center (an engineer sees only its own)."""
+    return can_manage_bids(user, challenge) or hosts_challenge(user, challenge)
 
 
 def can_withdraw_bid(user: User | None, bid: Any) -> bool:
@@ -91,7 +112,7 @@ def can_withdraw_bid(user: User | None, bid: Any) -> bool:
 
 
 def can_see_bid(user: User | None, bid: Any, challenge: Any) -> bool:
-    return can_withdraw_bid(user, bid) or can_manage_bids(user, challenge) or hosts_challenge(user, challenge)
+    return can_withdraw_bid(user, bid) or can_see_bids(user, challenge)
 
 
 # ---------------------------------------------------------------- collaborations

@@ -9,6 +9,7 @@ from decimal import Decimal
 from pydantic import BaseModel, Field, model_validator
 from sqlmodel import Session, select
 
+from accounts import policy
 from accounts.models import User
 from centers.models import Booking, Resource
 from core import eventlog as events
@@ -44,6 +45,7 @@ def resource_of(session: Session, resource_id: int) -> Resource:
 
 def book(session: Session, *, resource: Resource, data: BookingIn, by: User) -> Booking:
     """Confirm a booking if the slot is free (the overlap check and insert run in one transaction)."""
+    policy.require(policy.can_book_resource(by, resource), "该资源未对外开放")
     starts_at, ends_at = data.bounds()
     clash = session.exec(select(Booking.id).where(
         Booking.resource_id == resource.id, Booking.status.in_(("requested", "confirmed", "done")),  # type: ignore[attr-defined]

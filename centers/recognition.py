@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
+from accounts import policy
 from accounts.models import Organisation, User
 from centers.indicators.engine import compute_indicators
 from centers.models import AnnualReport, Application, Incident, Mechanism, Partnership, Project, Resource, Review
@@ -83,6 +84,7 @@ def _review(session: Session, application: Application, stage: str, decision: st
 
 
 def submit(session: Session, *, center: Center, year: int, plan: str, by: User) -> Application:
+    policy.require(policy.can_manage_center(by, center), "只有本中心运营人员可以提交申报")
     if len(plan.strip()) < 10:
         raise Invalid("请填写建设方案（不少于10字）", field="plan")
     open_one = session.exec(select(Application).where(
@@ -98,6 +100,7 @@ def submit(session: Session, *, center: Center, year: int, plan: str, by: User) 
 
 
 def city_review(session: Session, *, application: Application, recommend: bool, opinion: str, by: User) -> Application:
+    policy.require(policy.can_review_city(by, session.get(Center, application.center_id)), "只有中心所在市州工信局可以初审")
     _move(session, application, ("submitted",), "city_recommended" if recommend else "rejected")
     application.city_opinion = opinion
     _review(session, application, "city", "recommend" if recommend else "reject", by, opinion)
@@ -106,6 +109,7 @@ def city_review(session: Session, *, application: Application, recommend: bool, 
 
 def province_review(session: Session, *, application: Application, passed: bool, comment: str, by: User) -> Application:
     """省级复核: pass to expert review, or reject."""
+    policy.require(policy.can_review_province(by), "只有省工信厅可以执行此操作")
     _move(session, application, ("city_recommended",), "expert_review" if passed else "rejected")
     _review(session, application, "province", "pass" if passed else "reject", by, comment)
     return application
@@ -113,6 +117,7 @@ def province_review(session: Session, *, application: Application, passed: bool,
 
 def start_notice(session: Session, *, application: Application, start: date, by: User) -> Application:
     """公示 5 个工作日 (Chinese holidays and make-up days counted)."""
+    policy.require(policy.can_review_province(by), "只有省工信厅可以执行此操作")
     first, last = notice_period(session, start)
     _move(session, application, ("expert_review",), "public_notice")
     application.notice_starts_on, application.notice_ends_on = first, last
@@ -121,6 +126,7 @@ def start_notice(session: Session, *, application: Application, start: date, by:
 
 
 def object_to(session: Session, *, application: Application, comment: str, by: User) -> Application:
+    policy.require(policy.can_review_province(by), "只有省工信厅可以执行此操作")
     if application.status != "public_notice":
         raise Conflict("只能在公示期内提出异议")
     _review(session, application, "notice", "objection", by, comment)
@@ -129,6 +135,7 @@ def object_to(session: Session, *, application: Application, comment: str, by: U
 
 def decide(session: Session, *, application: Application, recognise: bool, by: User, on: date | None = None) -> Application:
     """发文认定 after a notice without objection; recognition opens one year of cultivation (第十二条)."""
+    policy.require(policy.can_review_province(by), "只有省工信厅可以执行此操作")
     on = on or today()
     if recognise:
         if application.status != "public_notice" or application.notice_ends_on is None or on <= application.notice_ends_on:
@@ -150,6 +157,7 @@ def decide(session: Session, *, application: Application, recognise: bool, by: U
 
 def assess(session: Session, *, center: Center, passed: bool, by: User, comment: str = "") -> Center:
     """培育期满评估 or 整改后复评 (第十二条): pass → 已认定; first failure → 整改期; second → 已撤销."""
+    policy.require(policy.can_review_province(by), "只有省工信厅可以评估或撤销中心")
     transitions = {
         (CenterStatus.cultivating, True): CenterStatus.recognised,
         (CenterStatus.cultivating, False): CenterStatus.rectifying,
@@ -170,6 +178,7 @@ def assess(session: Session, *, center: Center, passed: bool, by: User, comment:
 
 
 def revoke(session: Session, *, center: Center, reason: str, by: User) -> Center:
+    policy.require(policy.can_review_province(by), "只有省工信厅可以评估或撤销中心")
     if center.status == CenterStatus.revoked:
         raise Conflict("该中心已撤销")
     center.status = CenterStatus.revoked
@@ -209,13 +218,16 @@ def revocation_proposals(session: Session, *, year: int) -> list[dict]:
 INCIDENT_KINDS = ("安全事故", "质量事故", "环境", "知识产权", "税务", "科研失信", "保密安全")
 
 
-def record_incident(session: Session, *, center: Center, kind: str, happened_on: date, description: str,
+def record_incident(session: Session, *, center: Center, kind: str, happened_on: date | None, description: str,
                     severe: bool, by: User) -> Incident:
     """A veto event (一票否决) or a lesser incident, recorded by the province."""
+    policy.require(policy.can_review_province(by), "只有省工信厅可以登记重大事件")
     if kind not in INCIDENT_KINDS:
         raise Invalid(f"事件类别应为 {'/'.join(INCIDENT_KINDS)} 之一", field="kind")
     if not 2 <= len(description.strip()) <= 500:
         raise Invalid("请填写事件说明（2至500字）", field="description")
+    if happened_on is None:
+        raise Invalid("请填写事件发生日期", field="happened_on")
     incident = Incident(center_id=center.id, kind=kind, happened_on=happened_on, description=description.strip(),  # type: ignore[arg-type]
                         severe=severe)
     session.add(incident)
@@ -225,6 +237,7 @@ def record_incident(session: Session, *, center: Center, kind: str, happened_on:
 
 def assign_expert(session: Session, *, application: Application, expert: User, by: User) -> Review:
     """省级组织专家评审: assign an expert to score the application line by line."""
+    policy.require(policy.can_review_province(by), "只有省工信厅可以分配评审专家")
     if application.status != "expert_review":
         raise Conflict("只有进入专家评审的申报可以分配专家")
     if expert.role != "expert":

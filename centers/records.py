@@ -13,6 +13,7 @@ from typing import Literal, get_args
 from pydantic import BaseModel, Field, ValidationError
 from sqlmodel import Session, SQLModel, select
 
+from accounts import policy
 from accounts.models import User
 from accounts.service import get_or_create_org
 from centers.models import (
@@ -149,6 +150,7 @@ def parse(kind: str, form: dict) -> BaseModel:
 
 
 def add_record(session: Session, *, center: Center, kind: str, data: BaseModel, by: User) -> SQLModel:
+    policy.require(policy.can_manage_center(by, center), "只有本中心运营人员可以登记记录")
     _, table, _, _ = spec(kind)
     values = data.model_dump()
     if kind == "partnership":

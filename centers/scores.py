@@ -7,6 +7,7 @@ from decimal import Decimal
 from pydantic import BaseModel, Field, field_validator
 from sqlmodel import Session, select
 
+from accounts import policy
 from accounts.models import User
 from centers.indicators.rubric import LINE_BY_ID
 from centers.models import Application, ExpertScore
@@ -45,6 +46,7 @@ class ScoresIn(BaseModel):
 def record_scores(session: Session, *, center: Center, year: int, scores: list[ScoreIn], by: User,
                   application_id: int | None = None) -> list[ExpertScore]:
     """Insert or replace this expert's scores for the given lines."""
+    policy.require(policy.can_score(by), "只有评审专家可以打分")
     if application_id is not None:
         application = session.get(Application, application_id)
         if application is None or application.center_id != center.id:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Field, Session, SQLModel, select
 
-from accounts.models import Organisation, OrgKind
+from accounts import policy
+from accounts.models import Organisation, OrgKind, User
 from accounts.service import get_or_create_org
 from centers.models import Honour, Project, Resource, Standard, Training
 from talent.models import Center, PoolMembership
@@ -65,7 +66,8 @@ class CenterUpdate(SQLModel):
     contact: str | None = Field(default=None, max_length=60)
 
 
-def update_profile(session: Session, *, center: Center, data: CenterUpdate) -> Center:
+def update_profile(session: Session, *, center: Center, data: CenterUpdate, by: User) -> Center:
+    policy.require(policy.can_manage_center(by, center), "只有本中心运营人员可以修改中心资料")
     values = data.model_dump(exclude_unset=True)
     host_name = values.pop("host_name", None)
     if host_name:

@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from accounts import policy
 from accounts.deps import CurrentUser
 from core.db import SessionDep
-from core.errors import NotFound
 from core.templating import render
-from marketplace.challenges.models import Challenge
+from marketplace.challenges.deps import ChallengeDep
 from matching import allocation, service
-from matching.deps import challenge_or_404
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/challenges/{challenge_id}/recommended", response_class=HTMLResponse)
-def recommended_engineers(request: Request, challenge: Annotated[Challenge, Depends(challenge_or_404)],
-                          user: CurrentUser, session: SessionDep, top: int = 8) -> HTMLResponse:
+def recommended_engineers(request: Request, challenge: ChallengeDep, user: CurrentUser, session: SessionDep,
+                          top: int = 8) -> HTMLResponse:
     """The firm, its hosting center and government see who the matcher suggests."""
-    if not policy.can_see_challenge(user, challenge):
-        raise NotFound(f"榜单“{challenge.id}”不存在")
     policy.require(policy.can_edit_challenge(user, challenge) or policy.is_government(user))
     top = min(max(top, 1), 20)
     ranked = service.rank_engineers(session, challenge=challenge, top=top)

@@ -7,31 +7,23 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from accounts import policy
-from accounts.deps import CurrentUser
+from accounts.deps import CurrentUser, current_user
 from core.db import SessionDep
-from core.errors import NotFound
-from marketplace.challenges.models import Challenge
+from marketplace.challenges.deps import ChallengeDep
+from marketplace.challenges.visibility import details_allowed
 from matching import service
-from matching.deps import (
-    challenge_or_404,
-    engineer_center_ids,
-    engineer_or_404,
-    nda_signed,
-)
+from matching.deps import engineer_center_ids, engineer_or_404
 from talent.models import Engineer
 
-router = APIRouter(prefix="/api/v1", tags=["matching"])
+router = APIRouter(prefix="/api/v1", tags=["matching"], dependencies=[Depends(current_user)])
 
 Top = Annotated[int, Query(ge=1, le=service.MAX_TOP, description="返回条数")]
 
 
 @router.get("/challenges/{challenge_id}/matches")
-def challenge_matches(challenge: Annotated[Challenge, Depends(challenge_or_404)], user: CurrentUser,
-                      signed: Annotated[bool, Depends(nda_signed)], session: SessionDep, top: Top = 10) -> dict:
+def challenge_matches(challenge: ChallengeDep, user: CurrentUser, session: SessionDep, top: Top = 10) -> dict:
     """Ranked engineers for a challenge (same body as `xiechuang match --json`)."""
-    if not policy.can_see_challenge(user, challenge):
-        raise NotFound(f"榜单“{challenge.id}”不存在")
-    policy.require(policy.can_see_challenge_details(user, challenge, nda_signed=signed), "签署保密协议后方可查看该榜单")
+    policy.require(details_allowed(session, challenge, user), "签署保密协议后方可查看该榜单")
     return service.match_challenge(session, challenge=challenge, top=top)
 
 

@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from accounts import policy
 from accounts.models import User
 from core import eventlog as events
 from core.clock import today
@@ -30,15 +31,24 @@ def members(session: Session, *, center: Center) -> list[tuple[PoolMembership, E
 
 def membership_of(session: Session, *, center: Center, membership_id: int) -> PoolMembership:
     row = session.get(PoolMembership, membership_id)
-    if row is None or row.center_id != center.id:
+    if row is None:
         raise NotFound("工程师库记录不存在")
+    _check_belongs(row, center)
     return row
+
+
+def _check_belongs(membership: PoolMembership, center: Center) -> None:
+    if membership.center_id != center.id:
+        raise NotFound("工程师库记录不存在")
 
 
 def add_member(session: Session, *, center: Center, engineer: Engineer, engagement: str | None = None,
                long_term: bool = False, recruited: bool = False, status: str = "invited",
-               by: User | None = None, joined_on: date | None = None) -> PoolMembership:
-    """Invite an engineer (or, for a roster import, add them directly as active)."""
+               by: User | None, joined_on: date | None = None) -> PoolMembership:
+    """Invite an engineer (or, for a roster import, add them directly as active).
+    `by=None` is the platform itself (a bulk import run from the command line)."""
+    if by is not None:
+        policy.require(policy.can_manage_center(by, center), "只有本中心运营人员可以管理工程师库")
     row = session.exec(select(PoolMembership).where(PoolMembership.center_id == center.id,
                                                     PoolMembership.engineer_id == engineer.id)).first()
     if row is not None and row.status == "active" and status != "active":
@@ -58,6 +68,8 @@ def add_member(session: Session, *, center: Center, engineer: Engineer, engageme
 
 
 def approve(session: Session, *, membership: PoolMembership, center: Center, by: User) -> PoolMembership:
+    policy.require(policy.can_manage_center(by, center), "只有本中心运营人员可以管理工程师库")
+    _check_belongs(membership, center)
     if membership.status not in ("invited", "pending"):
         raise Conflict("只有已邀请或待审核的工程师可以批准入库")
     membership.status, membership.joined_on, membership.left_on = "active", today(), None
@@ -68,6 +80,8 @@ def approve(session: Session, *, membership: PoolMembership, center: Center, by:
 
 
 def remove(session: Session, *, membership: PoolMembership, center: Center, by: User) -> PoolMembership:
+    policy.require(policy.can_manage_center(by, center), "只有本中心运营人员可以管理工程师库")
+    _check_belongs(membership, center)
     if membership.status == "removed":
         raise Conflict("该工程师已移出工程师库")
     was_active = membership.status == "active"

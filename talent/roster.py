@@ -12,6 +12,7 @@ import io
 
 from sqlmodel import Session
 
+from accounts import policy
 from accounts.models import User
 from core.errors import Invalid
 from core.schemas import split_text
@@ -69,6 +70,7 @@ def check_rows(rows: list[dict[str, str]]) -> list[str]:
 
 
 def import_roster(session: Session, *, center: Center, filename: str, content: bytes, by: User) -> dict:
+    policy.require(policy.can_manage_center(by, center), "只有本中心运营人员可以导入工程师名册")
     rows = read_rows(filename, content)
     errors = check_rows(rows)
     if errors:

@@ -148,6 +148,7 @@ def withdraw_bid(session: Session, *, bid: Bid, challenge: Challenge, by: User) 
 
 def shortlist(session: Session, *, challenge: Challenge, bids: list[Bid], by: User) -> list[Bid]:
     """赛马: several bidders build a proof in parallel before one wins."""
+    policy.require(policy.can_manage_bids(by, challenge), "只有发榜企业可以设定入围")
     if challenge.scheme != Scheme.contest:
         raise Conflict("只有赛马制榜单可以设定入围方案")
     if challenge.status not in (S.open, S.bidding_closed):
@@ -162,19 +163,28 @@ def shortlist(session: Session, *, challenge: Challenge, bids: list[Bid], by: Us
     return bids
 
 
-def reject_bid(session: Session, *, bid: Bid, challenge: Challenge, by: User | None, reason: str | None) -> Bid:
+def reject_bid(session: Session, *, bid: Bid, challenge: Challenge, by: User, reason: str | None) -> Bid:
+    """The firm turns one bid down with a reason."""
+    policy.require(policy.can_manage_bids(by, challenge), "只有发榜企业可以处理揭榜申请")
+    if bid.challenge_id != challenge.id:
+        raise NotFound("揭榜申请不属于该榜单")
+    return _reject(session, bid=bid, challenge=challenge, by=by, reason=reason)
+
+
+def _reject(session: Session, *, bid: Bid, challenge: Challenge, by: User, reason: str | None) -> Bid:
     _decide(session, bid, to=BidStatus.rejected, sources=LIVE, reason=reason or DEFAULT_LOSS_REASON)
-    events.record(session, "bid.rejected", actor_id=by.id if by else None, engineer_id=bid.engineer_id,
+    events.record(session, "bid.rejected", actor_id=by.id, engineer_id=bid.engineer_id,
                   challenge_id=challenge.id, organisation_id=challenge.company_id, center_id=challenge.center_id,
                   subject=("bid", bid.id), data={"reason": bid.reason})
     return bid
 
 
-def reject_live_bids(session: Session, *, challenge: Challenge, by: User | None, reason: str | None) -> list[Bid]:
-    """Every bid still waiting gets a decision and a reason (losers are never left hanging)."""
+def reject_live_bids(session: Session, *, challenge: Challenge, by: User, reason: str | None) -> list[Bid]:
+    """Every bid still waiting gets a decision and a reason (losers are never left hanging).
+    Part of an award or a cancellation whose caller has already asked the policy."""
     live = session.exec(select(Bid).where(Bid.challenge_id == challenge.id, col(Bid.status).in_(LIVE))
                         .order_by(Bid.id)).all()
-    return [reject_bid(session, bid=bid, challenge=challenge, by=by, reason=reason) for bid in live]
+    return [_reject(session, bid=bid, challenge=challenge, by=by, reason=reason) for bid in live]
 
 
 def pool_center_id(session: Session, engineer_id: int) -> int | None:
@@ -267,7 +277,7 @@ def bids_of(session: Session, challenge: Challenge) -> list[Bid]:
 
 def bids_visible_to(session: Session, challenge: Challenge, user: User) -> list[Bid]:
     """The firm and hosting center see all bids; an engineer sees its own."""
-    if policy.can_manage_bids(user, challenge) or policy.hosts_challenge(user, challenge):
+    if policy.can_see_bids(user, challenge):
         return bids_of(session, challenge)
     return list(session.exec(select(Bid).where(Bid.challenge_id == challenge.id,
                                                or_(Bid.engineer_id == user.engineer_id)).order_by(Bid.id)).all())

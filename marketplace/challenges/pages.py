@@ -9,16 +9,16 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 
 from accounts import policy
-from accounts.deps import OptionalUser
+from accounts.deps import CurrentUser, OptionalUser
 from accounts.models import User
 from core.csrf import verify_csrf
 from core.db import SessionDep
-from core.errors import AppError, NotFound
+from core.errors import AppError, Forbidden, NotFound
 from core.templating import environment, render
 from marketplace.challenges import bids, flows, views
 from marketplace.challenges import forms as page_forms
+from marketplace.challenges.deps import BidDep, ChallengeDep
 from marketplace.challenges.models import (
-    Bid,
     BidStatus,
     Challenge,
     ChallengeKind,
@@ -39,16 +39,6 @@ environment().globals.update(ChallengeKind=ChallengeKind, ChallengeStatus=Challe
 
 
 # ---------------------------------------------------------------- loaders
-
-def challenge_or_404(challenge_id: int, session: SessionDep, user: OptionalUser) -> Challenge:
-    challenge = session.get(Challenge, challenge_id)
-    if challenge is None or not policy.can_see_challenge(user, challenge):
-        raise NotFound("榜单不存在或尚未发布")
-    return challenge
-
-
-ChallengeDep = Annotated[Challenge, Depends(challenge_or_404)]
-
 
 def engineer_or_404(engineer_id: int, session: SessionDep) -> Engineer:
     engineer = session.get(Engineer, engineer_id)
@@ -114,11 +104,16 @@ def challenge_new(request: Request, session: SessionDep, user: PosterDep):
     return render(request, "marketplace/challenge_form.html", views.challenge_form(session, page_forms.FormResult()))
 
 
-async def bid_manager(challenge: ChallengeDep, user: OptionalUser) -> User:
+def bids_viewer(challenge: Challenge, user: User | None) -> User:
+    """The bids page (and its fragments) exists only for the firm and the hosting center."""
     user = policy.require_user(user)
-    if not (policy.can_manage_bids(user, challenge) or policy.hosts_challenge(user, challenge)):
+    if not policy.can_see_bids(user, challenge):
         raise NotFound("榜单不存在或无权查看揭榜申请")
     return user
+
+
+async def bid_manager(challenge: ChallengeDep, user: OptionalUser) -> User:
+    return bids_viewer(challenge, user)
 
 
 @router.get("/challenges/{challenge_id:int}/bids")
@@ -142,8 +137,7 @@ async def challenge_create(request: Request, session: SessionDep, user: PosterDe
 
 
 @router.post("/challenges/{challenge_id:int}/publish")
-def challenge_publish(session: SessionDep, challenge: ChallengeDep, user: PosterDep):
-    policy.require(policy.can_edit_challenge(user, challenge), "只能发布本企业的榜单")
+def challenge_publish(session: SessionDep, challenge: ChallengeDep, user: CurrentUser):
     flows.publish_flow(session, challenge=challenge, by=user)
     return RedirectResponse(f"/challenges/{challenge.id}", status_code=303)
 
@@ -160,12 +154,13 @@ async def challenge_nda(request: Request, session: SessionDep, challenge: Challe
 @router.post("/challenges/{challenge_id:int}/bids")
 async def challenge_bid(request: Request, session: SessionDep, challenge: ChallengeDep, user: OptionalUser):
     user = policy.require_user(user)
-    policy.require(policy.can_bid(user), "只有共享工程师可以揭榜")
     form = page_forms.parse_bid(await request.form())
     bid = None
     if form.ok:
         try:
             bid = flows.bid_flow(session, challenge=challenge, data=form.model, by=user)
+        except Forbidden:
+            raise
         except AppError as exc:
             form.fail(exc)
             if any(k.startswith("team") for k in form.errors):
@@ -180,18 +175,6 @@ async def challenge_bid(request: Request, session: SessionDep, challenge: Challe
 
 # ---------------------------------------------------------------- firm: decide on bids
 
-def bid_or_404(bid_id: int, session: SessionDep, user: OptionalUser) -> Bid:
-    user = policy.require_user(user)
-    bid = session.get(Bid, bid_id)
-    challenge = session.get(Challenge, bid.challenge_id) if bid else None
-    if bid is None or not policy.can_see_bid(user, bid, challenge):
-        raise NotFound("揭榜申请不存在")
-    return bid
-
-
-BidDep = Annotated[Bid, Depends(bid_or_404)]
-
-
 def _decided(request: Request, session: Session, user: User, challenge: Challenge, rank: RankEngineers | None,
              flash: str):
     if request.headers.get("hx-request"):
@@ -201,11 +184,11 @@ def _decided(request: Request, session: Session, user: User, challenge: Challeng
 
 
 @router.post("/bids/{bid_id:int}/award")
-async def bid_award(request: Request, session: SessionDep, bid: BidDep, user: OptionalUser, rank: RankerDep):
+async def bid_award(request: Request, session: SessionDep, bid: BidDep, user: CurrentUser, rank: RankerDep):
     challenge = bids.challenge_of(session, bid)
-    policy.require(policy.can_manage_bids(user, challenge), "只有发榜企业可以定榜")
     form = page_forms.parse_award(await request.form())
     if not form.ok:
+        bids_viewer(challenge, user)
         return render(request, "marketplace/challenge_bids.html",
                       views.bids(session, user=user, challenge=challenge, rank=rank, error="；".join(form.errors.values())),
                       block="bids", status_code=422)
@@ -217,11 +200,11 @@ async def bid_award(request: Request, session: SessionDep, bid: BidDep, user: Op
 
 
 @router.post("/bids/{bid_id:int}/reject")
-async def bid_reject(request: Request, session: SessionDep, bid: BidDep, user: OptionalUser, rank: RankerDep):
+async def bid_reject(request: Request, session: SessionDep, bid: BidDep, user: CurrentUser, rank: RankerDep):
     challenge = bids.challenge_of(session, bid)
-    policy.require(policy.can_manage_bids(user, challenge), "只有发榜企业可以处理揭榜申请")
     form = page_forms.parse_reason(await request.form(), label="不选原因")
     if not form.ok:
+        bids_viewer(challenge, user)
         return render(request, "marketplace/challenge_bids.html",
                       views.bids(session, user=user, challenge=challenge, rank=rank, error=form.errors["reason"]), block="bids", status_code=422)
     flows.reject_flow(session, bid=bid, challenge=challenge, by=user, reason=form.values["reason"])
@@ -229,8 +212,7 @@ async def bid_reject(request: Request, session: SessionDep, bid: BidDep, user: O
 
 
 @router.post("/challenges/{challenge_id:int}/cancel")
-async def challenge_cancel(request: Request, session: SessionDep, challenge: ChallengeDep, user: PosterDep):
-    policy.require(policy.can_edit_challenge(user, challenge), "只能撤销本企业的榜单")
+async def challenge_cancel(request: Request, session: SessionDep, challenge: ChallengeDep, user: CurrentUser):
     form = page_forms.parse_reason(await request.form(), label="撤榜原因")
     if not form.ok:
         return RedirectResponse(f"/challenges/{challenge.id}#cancel", status_code=303)

@@ -99,6 +99,7 @@ def create_challenge(session: Session, *, data: ChallengeCreate, by: User) -> Ch
 
 def update_challenge(session: Session, *, challenge: Challenge, data: ChallengeUpdate, by: User) -> Challenge:
     """Edit the notice while it is a draft or open; records which fields changed."""
+    policy.require(policy.can_edit_challenge(by, challenge), "只能修改本企业的榜单")
     lifecycle.settle_deadline(session, challenge=challenge, today=today())
     if challenge.status not in EDITABLE:
         raise Conflict(f"榜单已{lifecycle.label(challenge.status)}，不能再修改")
@@ -123,24 +124,27 @@ def update_challenge(session: Session, *, challenge: Challenge, data: ChallengeU
 
 
 def publish(session: Session, *, challenge: Challenge, by: User) -> Challenge:
+    policy.require(policy.can_edit_challenge(by, challenge), "只能发布本企业的榜单")
     _check_deadline(challenge.deadline, publishing=True)
     return lifecycle.transition(session, challenge=challenge, to=S.open, actor_id=by.id)
 
 
 def cancel(session: Session, *, challenge: Challenge, by: User, reason: str | None = None) -> Challenge:
     """撤榜 before the award; every live bid is rejected with the reason."""
+    policy.require(policy.can_edit_challenge(by, challenge), "只能撤销本企业的榜单")
     lifecycle.check_move(challenge.status, S.cancelled)
     lifecycle.transition(session, challenge=challenge, to=S.cancelled, actor_id=by.id, reason=reason or "发榜方撤榜")
     reject_live_bids(session, challenge=challenge, by=by, reason=f"榜单已撤销：{reason or '发榜方撤榜'}")
     return challenge
 
 
-def close(session: Session, *, challenge: Challenge, by: User | None, reason: str | None = None) -> Challenge:
+def close(session: Session, *, challenge: Challenge, by: User, reason: str | None = None) -> Challenge:
     """结项 after acceptance: the challenge and its accepted collaboration close together."""
+    policy.require(policy.can_edit_challenge(by, challenge), "只能变更本企业榜单的状态")
     lifecycle.check_move(challenge.status, S.closed)
     collaboration = session.exec(select(Collaboration).where(Collaboration.challenge_id == challenge.id)
                                  .order_by(col(Collaboration.id).desc())).first()
-    lifecycle.transition(session, challenge=challenge, to=S.closed, actor_id=by.id if by else None, reason=reason,
+    lifecycle.transition(session, challenge=challenge, to=S.closed, actor_id=by.id, reason=reason,
                          collaboration=collaboration)
     if collaboration is not None and collaboration.status == CollabStatus.accepted:
         collaboration.status, collaboration.closed_at = CollabStatus.closed, challenge.closed_at
@@ -150,6 +154,7 @@ def close(session: Session, *, challenge: Challenge, by: User | None, reason: st
 
 def change_status(session: Session, *, challenge: Challenge, to: str, by: User, reason: str | None = None) -> Challenge:
     """The generic /transition: publish, close bidding, cancel, close."""
+    policy.require(policy.can_edit_challenge(by, challenge), "只能变更本企业榜单的状态")
     lifecycle.settle_deadline(session, challenge=challenge, today=today())
     if to == S.open:
         return publish(session, challenge=challenge, by=by)
@@ -184,6 +189,7 @@ def accept_nda(session: Session, *, challenge: Challenge, by: User) -> NdaAccept
 # ---------------------------------------------------------------- attachments
 
 def attach_file(session: Session, *, challenge: Challenge, data: bytes, filename: str | None, by: User) -> StoredFile:
+    policy.require(policy.can_edit_challenge(by, challenge), "只能为本企业的榜单添加附件")
     if challenge.status not in EDITABLE:
         raise Conflict(f"榜单已{lifecycle.label(challenge.status)}，不能再添加附件")
     stored = storage.save(session, data=data, filename=filename, by_id=by.id)

@@ -58,7 +58,7 @@ def detail(session: Session, *, user: User | None, challenge: Challenge, bid: Bi
     """The challenge page: what this user may see and do, with their own bid or the bid form."""
     details_visible = details_allowed(session, challenge, user)
     actions: list[tuple[str, str]] = []
-    if policy.can_manage_bids(user, challenge) or policy.hosts_challenge(user, challenge):
+    if policy.can_see_bids(user, challenge):
         actions.append((f"/challenges/{challenge.id}/bids", "查看与比较揭榜申请"))
     collaboration = collaboration_for(session, challenge)
     if collaboration is not None and (policy.owns_challenge(user, challenge) or policy.is_lead(user, collaboration)

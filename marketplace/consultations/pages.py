@@ -13,12 +13,12 @@ from accounts.deps import CurrentUser
 from accounts.models import User
 from core.csrf import verify_csrf
 from core.db import SessionDep
-from core.errors import AppError, Invalid, NotFound
+from core.errors import AppError, Forbidden, Invalid
 from core.lookup import MAX_ID
 from core.templating import render
 from marketplace.challenges.forms import FormResult
-from marketplace.challenges.models import Challenge, ChallengeKind
 from marketplace.consultations import flows, views
+from marketplace.consultations.deps import ConsultationDep
 from marketplace.consultations.service import (
     AnswerCreate,
     ConsultationCreate,
@@ -33,19 +33,9 @@ DETAIL = "marketplace/consultation_detail.html"
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
-def consultation_or_404(consultation_id: IdPath, session: SessionDep, user: CurrentUser) -> Challenge:
-    consultation = session.get(Challenge, consultation_id)
-    if consultation is None or consultation.kind != ChallengeKind.consultation \
-            or not policy.can_see_challenge(user, consultation):
-        raise NotFound("问诊不存在")
-    return consultation
-
-
-ConsultationDep = Annotated[Challenge, Depends(consultation_or_404)]
-
-
 async def asker(user: CurrentUser) -> User:
-    policy.require(policy.can_post_challenge(user) and user.organisation_id is not None, "只有企业用户可以发起在线问诊")
+    """The question form is shown only to those who may ask."""
+    policy.require(policy.can_ask_consultation(user), "只有企业用户可以发起在线问诊")
     return user
 
 
@@ -90,14 +80,14 @@ def consultation_detail(request: Request, consultation: ConsultationDep, session
 @router.post("/consultations/{consultation_id}/answers")
 async def consultation_answer(request: Request, consultation: ConsultationDep, session: SessionDep,
                               user: CurrentUser) -> Response:
-    policy.require(policy.can_answer_consultation(user) or policy.owns_challenge(user, consultation),
-                   "只有工程师可以解答，发问企业可以追问")
     form = FormResult(raw=_form_values(await request.form()))
     htmx = bool(request.headers.get("hx-request"))
     try:
         parent = form.raw.get("parent_id") or None
         data = AnswerCreate(body=form.raw.get("body", ""), parent_id=parent)
         flows.answer_flow(session, consultation=consultation, by=user, data=data)
+    except Forbidden:
+        raise
     except (ValidationError, AppError) as exc:
         ctx = views.detail(session, consultation, user, answer_form=form.fail(exc))
         return render(request, DETAIL, ctx, block="thread", status_code=200 if htmx else 422)
@@ -109,7 +99,6 @@ async def consultation_answer(request: Request, consultation: ConsultationDep, s
 @router.post("/consultations/{consultation_id}/answers/{answer_id}/best")
 async def consultation_best(request: Request, answer_id: IdPath, consultation: ConsultationDep, session: SessionDep,
                             user: CurrentUser) -> Response:
-    policy.require(policy.owns_challenge(user, consultation), "只有发问企业可以采纳最佳答复")
     form = _form_values(await request.form())
     try:
         rating = RatingIn(overall=form["rating"], comment=form.get("comment") or None) if form.get("rating") else None
@@ -121,6 +110,5 @@ async def consultation_best(request: Request, answer_id: IdPath, consultation: C
 
 @router.post("/consultations/{consultation_id}/escalate")
 def consultation_escalate(consultation: ConsultationDep, session: SessionDep, user: CurrentUser) -> Response:
-    policy.require(policy.owns_challenge(user, consultation) or policy.is_admin(user), "只有发问企业可以转为揭榜")
     draft = flows.escalate_flow(session, consultation=consultation, by=user)
     return RedirectResponse(f"/challenges/{draft.id}", status_code=303)

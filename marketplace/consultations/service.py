@@ -14,6 +14,7 @@ from sqlalchemy import func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from accounts import policy
 from accounts.models import User
 from core import eventlog as events
 from core.changes import mark_changed
@@ -46,8 +47,7 @@ OPEN_STATES = (ChallengeStatus.open, ChallengeStatus.answered)
 def ask(session: Session, *, by: User, data: ConsultationCreate, rank: RankEngineers | None = None,
         top: int = ROUTE_TOP) -> Challenge:
     """Post the question for the user's firm and route it at once (with the matcher when given one)."""
-    if by.organisation_id is None:
-        raise Invalid("只有企业用户可以发起问诊", field="organisation")
+    policy.require(policy.can_ask_consultation(by), "只有企业用户可以发起在线问诊")
     moment = now()
     consultation = Challenge(kind=ChallengeKind.consultation, title=data.title, description=data.description,
                              company_id=by.organisation_id, posted_by_id=by.id, fields=data.fields,
@@ -90,9 +90,10 @@ def overlap_ranking(session: Session, *, consultation: Challenge, top: int) -> l
     return scored[:top]
 
 
-def route(session: Session, *, consultation: Challenge, by: User | None, rank: RankEngineers | None = None,
+def route(session: Session, *, consultation: Challenge, by: User, rank: RankEngineers | None = None,
           top: int = ROUTE_TOP) -> list[Invitation]:
     """Invite the N best-matched engineers (consultations/flows.py tells them)."""
+    policy.require(policy.can_edit_challenge(by, consultation), "只能为本企业的问诊邀请工程师")
     ranked, ranker = rank_for(session, consultation=consultation, rank=rank, top=top)
     invited = set(session.exec(select(Invitation.engineer_id).where(Invitation.challenge_id == consultation.id)).all())
     invitations = []
@@ -100,11 +101,11 @@ def route(session: Session, *, consultation: Challenge, by: User | None, rank: R
         if engineer_id in invited:
             continue
         invitation = Invitation(challenge_id=consultation.id, engineer_id=engineer_id, source="route",
-                                score=score, invited_by_id=by.id if by else None)
+                                score=score, invited_by_id=by.id)
         session.add(invitation)
         invitations.append(invitation)
     session.flush()
-    events.record(session, "consultation.routed", actor_id=by.id if by else None,
+    events.record(session, "consultation.routed", actor_id=by.id,
                   organisation_id=consultation.company_id, challenge_id=consultation.id,
                   subject=("challenge", consultation.id),
                   data={"engineers": [i.engineer_id for i in invitations], "ranker": ranker})
@@ -124,6 +125,7 @@ def pool_center_id(session: Session, engineer_id: int | None) -> int | None:
 
 def answer(session: Session, *, consultation: Challenge, by: User, data: AnswerCreate) -> Answer:
     """An engineer answers, or anyone in the thread replies to an answer (parent_id)."""
+    policy.require(policy.can_reply_consultation(by, consultation), "只有工程师可以解答，发问企业可以追问")
     if consultation.status not in OPEN_STATES:
         raise Conflict("该问诊已解决或已关闭，不能再答复")
     is_engineer = by.engineer_id is not None and by.role == "engineer"
@@ -189,6 +191,7 @@ def flatten(items: list[ThreadItem]) -> list[ThreadItem]:
 def mark_best(session: Session, *, consultation: Challenge, answer_id: int, by: User,
               rating: RatingIn | None = None) -> Answer:
     """The firm adopts one engineer's answer (resolved), optionally rating the answerer."""
+    policy.require(policy.owns_challenge(by, consultation), "只有发问企业可以采纳最佳答复")
     best = session.get(Answer, answer_id)
     if best is None or best.challenge_id != consultation.id:
         raise Invalid("答复不存在", field="answer_id")
@@ -213,6 +216,7 @@ def mark_best(session: Session, *, consultation: Challenge, answer_id: int, by: 
 
 def rate(session: Session, *, consultation: Challenge, engineer_id: int, by: User, data: RatingIn) -> Rating:
     """市场评价 of an engineer who answered; once per engineer and consultation."""
+    policy.require(policy.owns_challenge(by, consultation), "只有发问企业可以评价")
     answered = session.exec(select(Answer.id).where(Answer.challenge_id == consultation.id,
                                                     Answer.engineer_id == engineer_id)).first()
     if answered is None:
@@ -246,6 +250,7 @@ def escalate(session: Session, *, consultation: Challenge, by: User) -> Challeng
     challenge the first one made. The unique index on escalated_from_id decides between concurrent
     requests on both databases; the loser rolls back its insert and returns the winner's challenge.
     """
+    policy.require(policy.can_escalate_consultation(by, consultation), "只有发问企业可以转为揭榜")
     previous = escalated_challenge(session, consultation=consultation)
     if previous is not None:
         return previous

@@ -19,7 +19,7 @@ def listing(session: Session, *, user: User, mine: bool, status: str | None, pag
     return {
         "items": rows, "total": total, "mine": mine, "status": status or "", "page": page,
         "pages": max(1, -(-total // PAGE_SIZE)),
-        "can_ask": policy.can_post_challenge(user) and user.organisation_id is not None,
+        "can_ask": policy.can_ask_consultation(user),
     }
 
 
@@ -33,7 +33,7 @@ def detail(session: Session, consultation: Challenge, user: User, *, answer_form
         "consultation": consultation, "company": session.get(Organisation, consultation.company_id),
         "tree": tree, "count": len(service.flatten(tree)),
         "can_answer": open_now and policy.can_answer_consultation(user),
-        "can_reply": open_now and (policy.can_answer_consultation(user) or owner),
+        "can_reply": open_now and policy.can_reply_consultation(user, consultation),
         "can_pick_best": owner and open_now, "answered_by_me": answered_by_me,
         "can_escalate": owner, "escalated": service.escalated_challenge(session, consultation=consultation),
         "routed": service.routed_engineers(session, consultation=consultation) if owner else [],

@@ -16,9 +16,9 @@ from core.db import SessionDep
 from core.errors import NotFound
 from core.schemas import Strict
 from marketplace.challenges.models import Challenge
-from marketplace.deps import CollaborationDep, DeliverableDep, MilestoneDep
 from marketplace.execution import flows, money, reputation
 from marketplace.execution import service as execution
+from marketplace.execution.deps import CollaborationDep, DeliverableDep, MilestoneDep
 from marketplace.execution.models import Collaboration, Milestone
 from marketplace.execution.schemas import (
     AcceptIn,

@@ -57,8 +57,10 @@ def test_talent_map_highlights_gaps(client, session):
 
 def passed_review(session, center, province):
     """A 2026 application the city recommended and the province passed (before the public notice)."""
-    application = recognition.submit(session, center=center, year=2026, plan="建设方案：共性技术平台与工程师库", by=province)
-    recognition.city_review(session, application=application, recommend=True, opinion="推荐", by=province)
+    operator = make_user(session, role="center", center=center)
+    application = recognition.submit(session, center=center, year=2026, plan="建设方案：共性技术平台与工程师库", by=operator)
+    city = make_user(session, role="city", region=center.city)
+    recognition.city_review(session, application=application, recommend=True, opinion="推荐", by=city)
     recognition.province_review(session, application=application, passed=True, comment="", by=province)
     return application
 

@@ -176,7 +176,7 @@ class TestRecentMatches:
         engineers = [m["engineer"] for m in service.match_challenge(session, challenge=ch, top=3)["matches"]]
         assert "M-SOC" in engineers
         # two edits within one second share an updated_at: the list must still follow the text
-        update_challenge(session, challenge=ch, by=make_user(session, role="sme"),
+        update_challenge(session, challenge=ch, by=make_user(session, role="admin"),
                          data=ChallengeUpdate(title="泵车臂架开裂", description="臂架焊缝开裂，需要有限元分析与结构优化。",
                                               skills=["有限元分析"], fields=["工程机械"]))
         session.flush()
