@@ -23,7 +23,7 @@ from marketplace.challenges import bids
 from marketplace.challenges import service as challenges
 from marketplace.challenges.schemas import ChallengeCreate, ChallengeUpdate
 from marketplace.consultations import service as consult
-from marketplace.consultations.schemas import AnswerCreate, ConsultationCreate, RatingCreate
+from marketplace.consultations.schemas import AnswerCreate, ConsultationCreate
 from marketplace.execution import money, oversight, reputation
 from marketplace.execution import service as execution
 from marketplace.execution.schemas import MilestoneCreate, PaymentCreate, RatingIn, ShareAgreementIn, WorkLogCreate
@@ -220,7 +220,7 @@ def _(session):
 def _(session):
     asked, engineer, _ = consultation(session, answered=True)
     return lambda by: consult.rate(session, consultation=asked, engineer_id=engineer.id, by=by,
-                                   data=RatingCreate(overall=5)), set()
+                                   data=RatingIn(overall=5)), set()
 
 
 @row("consultations.escalate")
