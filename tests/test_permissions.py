@@ -18,12 +18,12 @@ from centers import bookings, recognition, records, scores
 from centers import service as center_service
 from centers.models import Application, Resource
 from core.errors import Forbidden, NotFound
-from marketplace import service as market_service
 from marketplace.challenges import bids
 from marketplace.challenges import service as challenges
 from marketplace.challenges.schemas import ChallengeCreate, ChallengeUpdate
 from marketplace.consultations import service as consult
 from marketplace.consultations.schemas import AnswerCreate, ConsultationCreate
+from marketplace.execution import flows as execution_flows
 from marketplace.execution import money, oversight, reputation
 from marketplace.execution import service as execution
 from marketplace.execution.schemas import MilestoneCreate, PaymentCreate, RatingIn, ShareAgreementIn, WorkLogCreate
@@ -278,8 +278,8 @@ _step("execution.deliver", _awarded, lambda s, sc, by: execution.deliver(s, **sc
 _step("execution.accept_delivery", delivered, lambda s, sc, by: execution.accept_delivery(s, **sc, by=by))
 _step("execution.reject_delivery", delivered,
       lambda s, sc, by: execution.reject_delivery(s, **sc, by=by, reason="指标未达到"))
-_step("marketplace.accept_and_rate", delivered, lambda s, sc, by: market_service.accept_and_rate(
-    s, **sc, by=by, rating=RatingIn(rating=5)))
+_step("execution.accept_flow", delivered, lambda s, sc, by: execution_flows.accept_flow(
+    s, **sc, by=by, rating=RatingIn(overall=5)))
 _step("oversight.raise_dispute", _awarded, lambda s, sc, by: oversight.raise_dispute(s, **sc, by=by, reason="分歧"))
 _step("oversight.resolve_dispute", _disputed, lambda s, sc, by: oversight.resolve_dispute(
     s, **sc, by=by, outcome="resume", note="按原指标执行"))
