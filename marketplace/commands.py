@@ -1,4 +1,4 @@
-"""Marketplace commands: `import …`, `notify …` and `sweep`."""
+"""Marketplace commands: `import …`, `notify digest|send` and `sweep` (persist deadlines and auto-acceptance, tell those concerned)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import typer
 
 from core.db import session_scope
-from marketplace import sweep_commands
+from marketplace.flows import sweep_flow
 from marketplace.importer import commands as importer_commands
 from marketplace.inbox.mailer import deliver_pending
 from marketplace.inbox.service import build_digests
@@ -33,7 +33,13 @@ def notify_send() -> None:
         emit(deliver_pending(session))
 
 
+def sweep() -> None:
+    """记录到期事件：过期/揭榜截止的榜单、自动验收的里程碑，并通知相关企业与工程师。"""
+    with session_scope() as session:
+        emit(sweep_flow(session))
+
+
 def register(app: typer.Typer) -> None:
     importer_commands.register(app)
     app.add_typer(notify_app, name="notify")
-    sweep_commands.register(app)
+    app.command("sweep")(sweep)

@@ -11,7 +11,7 @@ import typer
 
 from core.db import session_scope
 from core.errors import Invalid
-from marketplace.service import get_challenge
+from marketplace.challenges.service import get_challenge
 from matching import service
 from matching.allocation import allocate, suggest_team
 from matching.evaluation import DEFAULT_SET, run_eval

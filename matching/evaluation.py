@@ -22,7 +22,7 @@ from core.errors import Invalid
 from core.migrate import upgrade
 from core.schemas import split_text
 from marketplace.challenges.models import Challenge
-from marketplace.service import get_challenge
+from marketplace.challenges.service import get_challenge
 from matching.docs import challenge_text, engineer_text
 from matching.fusion import DEFAULT_DIVERSITY, DEFAULT_WEIGHTS, NO_DIVERSITY, Weights
 from matching.index.lexical import Bm25

@@ -15,7 +15,7 @@ from accounts.deps import OptionalUser
 from core.db import SessionDep
 from core.errors import NotFound
 from marketplace.challenges.models import Bid, Challenge
-from marketplace.service import find_challenge
+from marketplace.challenges.service import find_challenge
 
 
 def challenge_or_404(challenge_id: int | str, session: SessionDep, user: OptionalUser) -> Challenge:

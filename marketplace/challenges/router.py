@@ -31,8 +31,9 @@ from marketplace.challenges.schemas import (
 from marketplace.challenges.visibility import details_allowed
 from marketplace.execution import router as execution_router
 from marketplace.execution.schemas import CollaborationPublic
+from marketplace.execution.views import collaboration_public
 from marketplace.files import service as storage
-from marketplace.service import FILE_RESPONSES, collaboration_public, file_response
+from marketplace.files.service import FILE_RESPONSES, file_response
 
 # Every API call is signed in: the user is known (401) before any object is looked up (404).
 router = APIRouter(prefix="/api/v1", tags=["marketplace"],

@@ -13,6 +13,7 @@ from core import eventlog as events
 from core.clock import now, today
 from core.creditcode import validate_credit_code
 from core.errors import Conflict, Forbidden, Invalid
+from core.lookup import find_by_ref
 from marketplace.challenges import lifecycle, search
 from marketplace.challenges.bids import reject_live_bids
 from marketplace.challenges.models import (
@@ -254,3 +255,12 @@ def list_challenges(session: Session, *, user: User | None, q: str = "", status:
     items = [public_view(session, challenge, user, files=files) for challenge in result.items]
     del companies
     return ChallengePage(items=items, total=result.total, page=result.page, pages=result.pages)
+
+
+def find_challenge(session: Session, ref: str | int) -> Challenge | None:
+    """A challenge by database id (what our own links carry) or external id."""
+    return find_by_ref(session, Challenge, ref, id_first=True)
+
+
+def get_challenge(session: Session, ref: str | int) -> Challenge:
+    return find_by_ref(session, Challenge, ref, not_found_message=f"榜单“{ref}”不存在", id_first=True)

@@ -12,7 +12,7 @@ from core.db import SessionDep
 from core.errors import NotFound
 from core.lookup import MAX_ID
 from marketplace.challenges.models import Challenge, ChallengeKind
-from marketplace.service import find_challenge
+from marketplace.challenges.service import find_challenge
 
 
 def consultation_or_404(consultation_id: str, session: SessionDep, user: CurrentUser) -> Challenge:

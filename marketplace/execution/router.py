@@ -39,13 +39,10 @@ from marketplace.execution.schemas import (
     WorkLogCreate,
     WorkLogPublic,
 )
+from marketplace.execution.views import collaboration_public
 from marketplace.files import service as storage
 from marketplace.files.models import StoredFile
-from marketplace.service import (
-    FILE_RESPONSES,
-    collaboration_public,
-    file_response,
-)
+from marketplace.files.service import FILE_RESPONSES, file_response
 from talent.service import get_engineer
 
 router = APIRouter()

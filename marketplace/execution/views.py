@@ -8,6 +8,7 @@ from accounts import policy
 from accounts.models import Organisation, User
 from core.clock import now
 from core.eventlog import EVENT_KINDS, Event
+from marketplace.challenges.models import Challenge
 from marketplace.execution import service as execution
 from marketplace.execution.models import (
     Collaboration,
@@ -17,6 +18,7 @@ from marketplace.execution.models import (
     Rating,
     WorkLog,
 )
+from marketplace.execution.schemas import CollaborationPublic, MemberPublic
 from marketplace.files.models import StoredFile
 from talent.models import Engineer
 
@@ -49,3 +51,13 @@ def collaboration(session: Session, collaboration: Collaboration, user: User) ->
         "today": now().date().isoformat(),
         "flash": None, "ms_error": None, "wl_form": None, "rating_form": None,
     }
+
+
+def collaboration_public(session: Session, collaboration: Collaboration) -> CollaborationPublic:
+    """The collaboration with its members and the challenge's status, for the API."""
+    challenge = session.get(Challenge, collaboration.challenge_id)
+    view = CollaborationPublic.model_validate(collaboration, from_attributes=True)
+    view.challenge_status = challenge.status if challenge else None
+    view.members = [MemberPublic(engineer_id=m.engineer_id, role=m.role, share_pct=m.share_pct, active=m.active)
+                    for m in execution.members(session, collaboration)]
+    return view

@@ -19,8 +19,10 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
+from urllib.parse import quote
 
 from botocore.exceptions import BotoCoreError, ClientError
+from fastapi.responses import Response
 from sqlalchemy import func
 from sqlmodel import Session, select
 from starlette.datastructures import UploadFile
@@ -238,3 +240,21 @@ def save(session: Session, *, data: bytes, filename: str | None, by_id: int) -> 
 
 def read(stored: StoredFile) -> bytes:
     return backend().get(stored.storage_key)
+
+
+def file_response(stored, data: bytes):
+    """A stored file as a download: never rendered inline, never sniffed into HTML."""
+    # Always octet-stream: the sniffed type is metadata (in the listing), never a rendering hint.
+    media = "application/octet-stream"
+    ascii_name = stored.filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
+    return Response(content=data, media_type=media, headers={
+        "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(stored.filename)}",
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "sandbox; default-src 'none'",
+        "Cache-Control": "private, no-store",
+        "X-File-Type": stored.content_type,
+    })
+
+
+FILE_RESPONSES = {200: {"description": "文件下载（Content-Disposition: attachment）",
+                        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}

@@ -6,7 +6,7 @@ import pytest
 
 from core.errors import NotFound
 from core.lookup import MAX_ID, find_by_ref
-from marketplace.service import find_challenge, get_challenge
+from marketplace.challenges.service import find_challenge, get_challenge
 from talent.models import Center, Engineer
 from talent.service import find_center, find_engineer, get_engineer
 from tests.factories import make_center, make_challenge, make_engineer
