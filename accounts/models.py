@@ -62,9 +62,7 @@ class User(UserBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     password_hash: str = Field(max_length=255)
     is_active: bool = True
-    token_version: int = 0  # bumped on password change: old tokens die
-    failed_logins: int = 0
-    locked_until: datetime | None = None
+    token_version: int = 0  # bumped on password change, reset and deactivation: every API token dies
     digest_daily: bool = False  # notifications as one daily e-mail
     created_at: datetime = Field(default_factory=now)
     last_login_at: datetime | None = None
@@ -86,9 +84,21 @@ class UserPublic(SQLModel):
 
 
 class LoginAttempt(SQLModel, table=True):
-    """Failed sign-ins by client address, for throttling across accounts and workers."""
+    """Failed sign-ins by account name and client address: the progressive delay is computed from them."""
 
     id: int | None = Field(default=None, primary_key=True)
     ip: str = Field(max_length=45, index=True)
-    username: str = Field(default="", max_length=64)
+    username: str = Field(default="", max_length=64, index=True)
     at: datetime = Field(default_factory=now, index=True)
+
+
+class UserSession(SQLModel, table=True):
+    """A signed-in browser. The cookie carries a random token; only its sha256 is stored, as the id."""
+
+    id: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    created_at: datetime = Field(default_factory=now)
+    last_seen_at: datetime = Field(default_factory=now)
+    expires_at: datetime
+    revoked_at: datetime | None = None
+    user_agent: str = Field(default="", max_length=200)

@@ -1,33 +1,20 @@
-"""Users, passwords (argon2 via pwdlib), login lockout and API tokens."""
+"""Users and organisations, password changes and API tokens."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from pwdlib import PasswordHash
-from sqlalchemy import func
 from sqlmodel import Session, select
 
-from accounts.models import LoginAttempt, Organisation, OrgKind, Role, User
-from core.clock import now
-from core.errors import Invalid, TooMany, Unauthorized
+from accounts import passwords, sessions
+from accounts.models import Organisation, OrgKind, Role, User
+from core.db import begin_write
+from core.errors import Invalid, Unauthorized
 from core.settings import get_settings
 
-_hasher = PasswordHash.recommended()
-_DUMMY_HASH = _hasher.hash("timing-equaliser")
-MIN_PASSWORD_LENGTH = 8
 
-
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
-
-
-def check_password_policy(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise Invalid(f"密码至少需要{MIN_PASSWORD_LENGTH}位", field="password")
-    if password.isdigit() or password.isalpha():
-        raise Invalid("密码需同时包含字母和数字", field="password")
+def personal_words(*, username: str, display_name: str = "", email: str | None = None) -> list[str]:
+    """What a password must not be built from: the person's own names."""
+    return [username, display_name, (email or "").split("@")[0]]
 
 
 def get_user_by_username(session: Session, username: str) -> User | None:
@@ -63,12 +50,13 @@ def create_user(
     if not username:
         raise Invalid("用户名不能为空", field="username")
     if enforce_policy:
-        check_password_policy(password)
+        passwords.check_password_policy(
+            password, user_inputs=personal_words(username=username, display_name=display_name, email=email))
     if get_user_by_username(session, username):
         raise Invalid(f"用户名“{username}”已存在", field="username")
     user = User(
         username=username,
-        password_hash=hash_password(password),
+        password_hash=passwords.hash_password(password),
         role=role,
         display_name=display_name or username,
         organisation_id=organisation_id,
@@ -82,63 +70,23 @@ def create_user(
     return user
 
 
-IP_WINDOW = timedelta(minutes=15)
-IP_MAX_FAILURES = 30  # per client address and window, across all accounts
+def change_password(session: Session, *, user: User, current: str, new: str) -> None:
+    """The user sets a new password: every session and API token of theirs ends (the caller's too)."""
+    passwords.check_password_policy(new, user_inputs=personal_words(
+        username=user.username, display_name=user.display_name, email=user.email), field="new")
+    session.commit()  # nothing written yet: the two argon2 runs below hold no write lock
+    valid, _rehash = passwords.verify(current, user.password_hash)
+    if not valid:
+        raise Invalid("当前密码不正确", field="current")
+    new_hash = passwords.hash_password(new)
+    begin_write(session)
+    set_password_hash(session, user=user, password_hash=new_hash)
 
 
-def _throttle_address(session: Session, ip: str | None) -> None:
-    if not ip:
-        return
-    recent = session.exec(
-        select(func.count()).select_from(LoginAttempt).where(LoginAttempt.ip == ip, LoginAttempt.at > now() - IP_WINDOW)
-    ).one()
-    if recent >= IP_MAX_FAILURES:
-        raise TooMany("该地址登录失败次数过多，请15分钟后再试")
-
-
-def _record_failure(session: Session, ip: str | None, username: str) -> None:
-    if ip:
-        session.add(LoginAttempt(ip=ip, username=username[:64]))
-        session.flush()
-
-
-def authenticate(session: Session, *, username: str, password: str, ip: str | None = None) -> User:
-    """Check a password; count failures, lock the account and throttle the address after too many."""
-    settings = get_settings()
-    _throttle_address(session, ip)
-    user = get_user_by_username(session, username.strip())
-    if user is None:
-        _hasher.verify(password, _DUMMY_HASH)  # same cost either way
-        _record_failure(session, ip, username)
-        raise Unauthorized("用户名或密码错误")
-    if user.locked_until and user.locked_until > now():
-        raise TooMany("登录失败次数过多，账户已临时锁定，请稍后再试")
-    valid, new_hash = _hasher.verify_and_update(password, user.password_hash)
-    if not valid or not user.is_active:
-        _record_failure(session, ip, username)
-        user.failed_logins += 1
-        if user.failed_logins >= settings.login_max_failures:
-            user.locked_until = now() + timedelta(seconds=settings.login_lockout_seconds)
-            user.failed_logins = 0
-        session.add(user)
-        session.flush()
-        raise Unauthorized("用户名或密码错误")
-    if new_hash:
-        user.password_hash = new_hash
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = now()
-    session.add(user)
-    session.flush()
-    return user
-
-
-def change_password(session: Session, *, user: User, new_password: str) -> None:
-    check_password_policy(new_password)
-    user.password_hash = hash_password(new_password)
-    user.token_version += 1
-    session.add(user)
-    session.flush()
+def set_password_hash(session: Session, *, user: User, password_hash: str) -> None:
+    """Store a new password hash and end every session and token of the user."""
+    user.password_hash = password_hash
+    sessions.revoke_all(session, user=user)
 
 
 def _serializer() -> URLSafeTimedSerializer:

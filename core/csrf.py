@@ -56,6 +56,6 @@ async def verify_csrf_for_cookie_auth(request: Request) -> None:
     if request.method in SAFE_METHODS or request.headers.get("authorization", "").lower().startswith("bearer "):
         return
     session = request.scope.get("session") or {}
-    if "uid" not in session:
+    if "sid" not in session:
         return  # not cookie-authenticated: nothing a forged request could use
     await verify_csrf(request)

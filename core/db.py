@@ -98,6 +98,16 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         session.close()  # no I/O left: commit and rollback returned the connection to the pool
 
 
+def begin_write(session: Session) -> None:
+    """Commit the session's transaction and begin a writing one (BEGIN IMMEDIATE on SQLite).
+
+    For a request that reads, then does CPU work (argon2), then writes: the work in between runs after
+    a commit, holding neither the write lock nor, until the next statement, a connection."""
+    if session.in_transaction():
+        session.commit()
+    session.connection(execution_options={WRITE_OPTION: True})
+
+
 # scope="function": commit before the response is sent, so the page a POST
 # redirects to (or a client reading right after a 201) sees the write.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]

@@ -50,8 +50,6 @@ class Settings(BaseSettings):
     # how long a public page rendered for anonymous visitors may be served again (0: never); web.page_cache
     anonymous_page_cache_seconds: float = 10.0
     token_max_age: int = 7 * 24 * 3600
-    login_max_failures: int = 5
-    login_lockout_seconds: int = 900
     secure_cookies: bool = False
     base_url: str = "http://127.0.0.1:8000"
     log_sql: bool = False

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from sqlmodel import Session
 
 from accounts.models import Organisation, User
-from accounts.service import hash_password
+from accounts.passwords import hash_password
 from seed import vocab as v
 from seed.accounts import (
     DEMO_ACCOUNTS,

@@ -15,7 +15,7 @@ from marketplace.challenges.models import Challenge
 from talent.models import Center, Engineer
 
 _seq = count(1)
-PASSWORD = "Passw0rd!x"
+PASSWORD = "Xc-river-7421-lamp"  # passes the strength policy (length 10+, zxcvbn score 3+)
 
 
 def make_org(session: Session, *, name: str | None = None, kind: str = "enterprise", region: str = "长沙市") -> Organisation:

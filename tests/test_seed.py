@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from accounts import service as accounts
+from accounts import login as accounts
 from accounts.models import Organisation, User
 from centers.models import Application, ExpertScore, Incident
 from core.clock import now, year_bounds
@@ -31,6 +31,7 @@ from seed.generate import Gen
 from seed.load import load_demo, row_counts
 from seed.vocab_clusters import CLUSTERS as SEED_CLUSTERS
 from talent.models import Center, Engineer, PoolMembership
+from tests.factories import PASSWORD
 from tests.scratch import scratch_database
 
 CHALLENGE_STATES = {"draft", "open", "bidding_closed", "awarded", "in_progress", "delivered", "accepted", "closed",
@@ -51,7 +52,7 @@ def _cli(url: str, *args: str) -> str:
 def seeded():
     with scratch_database("seed") as url:
         _cli(url, "db", "upgrade")
-        _cli(url, "user", "create", "--username", "early_bird", "--password", "early2026x", "--role", "sme",
+        _cli(url, "user", "create", "--username", "early_bird", "--password", PASSWORD, "--role", "sme",
              "--org", "先来一步科技有限公司")
         started = time.monotonic()
         first = json.loads(_cli(url, "seed", "demo"))

@@ -1,11 +1,13 @@
-"""Platform administration services: accounts created and (de)activated by an admin, each written to the audit log."""
+"""Platform administration services: accounts created, (de)activated and reset by an admin, each audited."""
 
 from __future__ import annotations
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from accounts import passwords, policy, sessions
 from accounts.models import Role, User
+from accounts.service import personal_words, set_password_hash
 from centers.models import AuditLog
 from core.errors import Conflict, NotFound
 from marketplace.challenges.search import Page
@@ -44,9 +46,18 @@ def set_active(session: Session, *, target: User, active: bool, by: User) -> Use
     if target.id == by.id and not active:
         raise Conflict("不能停用自己的账号")
     target.is_active = active
-    target.token_version += 1
-    session.add(target)
+    sessions.revoke_all(session, user=target)
     audit(session, by=by, action="user.activated" if active else "user.deactivated", target=target.username)
+    return target
+
+
+def reset_password(session: Session, *, target: User, password: str, by: User) -> User:
+    """Set a user's password (they forgot it, or it leaked): every session and token of theirs ends."""
+    policy.require(policy.can_administer(by), "仅平台管理员可重置密码")
+    passwords.check_password_policy(password, user_inputs=personal_words(
+        username=target.username, display_name=target.display_name, email=target.email))
+    set_password_hash(session, user=target, password_hash=passwords.hash_password(password))
+    audit(session, by=by, action="user.password_reset", target=target.username)
     return target
 
 

@@ -81,6 +81,14 @@ def admin_activate(request: Request, session: SessionDep, admin: AdminDep, user_
     return RedirectResponse(request.headers.get("referer") or "/admin/users", status_code=303)
 
 
+@router.post("/admin/users/{user_id:int}/password")
+async def admin_reset_password(request: Request, session: SessionDep, admin: AdminDep, user_id: int):
+    password = str((await request.form()).get("password", ""))
+    admin_service.reset_password(session, target=admin_service.user_or_404(session, user_id), password=password,
+                                 by=admin)
+    return RedirectResponse(request.headers.get("referer") or "/admin/users", status_code=303)
+
+
 @router.get("/admin/organisations")
 def admin_organisations(request: Request, session: SessionDep, admin: AdminDep):
     return render(request, "admin/organisations.html", views.organisations(session, page_no=_page_no(request)))

@@ -19,7 +19,7 @@ import re
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from accounts.deps import SESSION_USER_KEY
+from accounts.deps import SESSION_KEY
 from core.csrf import PLACEHOLDER, SHARED_RENDER, session_token
 from core.recent import Recent
 from core.settings import get_settings
@@ -74,7 +74,7 @@ class AnonymousPageCache:
 def _anonymous_page_view(scope: Scope) -> bool:
     if scope["type"] != "http" or scope["method"] != "GET" or not PUBLIC_PAGES.match(scope["path"]):
         return False
-    if SESSION_USER_KEY in (scope.get("session") or {}):
+    if SESSION_KEY in (scope.get("session") or {}):
         return False
     return not any(name == b"authorization" for name, _ in scope["headers"])
 

@@ -13,7 +13,8 @@ from talent.models import Center
 from web.admin import list_users
 
 LOG_PER_PAGE = 50
-ACTION_LABELS = {"user.created": "创建账号", "user.deactivated": "停用账号", "user.activated": "启用账号"}
+ACTION_LABELS = {"user.created": "创建账号", "user.deactivated": "停用账号", "user.activated": "启用账号",
+                 "user.password_reset": "重置密码"}
 ROLE_OPTIONS = list(Role.labels().items())
 
 

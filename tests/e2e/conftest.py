@@ -28,7 +28,7 @@ from tests.servers import cli, running_app
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--lang=zh-CN"]
-PASSWORD = "E2e-Passw0rd"
+PASSWORD = "E2e-river-7421-lamp"  # passes the strength policy
 CENTER = "长沙工程机械工程师协同创新中心"
 FIRM = "湖南三一测试重工有限公司"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"

@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from core.db import build_engine
+from tests.factories import PASSWORD
 from tests.scratch import scratch_database
 
 CLI = [sys.executable, "-c", "from web.cli import main; main()"]
@@ -33,14 +34,14 @@ def usernames(url: str) -> set[str]:
 def test_backup_then_restore_brings_back_the_saved_state(tmp_path):
     with scratch_database("backup") as url:
         assert xiechuang(url, tmp_path, "db", "upgrade").returncode == 0
-        made = xiechuang(url, tmp_path, "user", "create", "--username", "before", "--password", "abc12345x",
+        made = xiechuang(url, tmp_path, "user", "create", "--username", "before", "--password", PASSWORD,
                          "--role", "sme", "--org", "备份测试有限公司")
         assert made.returncode == 0, made.stderr
         dump = tmp_path / "backup.bin"
         done = xiechuang(url, tmp_path, "backup", str(dump))
         assert done.returncode == 0, done.stderr
         assert json.loads(done.stdout)["bytes"] > 0
-        xiechuang(url, tmp_path, "user", "create", "--username", "after", "--password", "abc12345x",
+        xiechuang(url, tmp_path, "user", "create", "--username", "after", "--password", PASSWORD,
                   "--role", "province")
         assert usernames(url) == {"before", "after"}
         restored = xiechuang(url, tmp_path, "restore", str(dump))

@@ -16,7 +16,7 @@ import httpx
 from tests.scratch import scratch_database
 from tests.servers import cli, running_app
 
-PASSWORD = "abc12345x"
+PASSWORD = "Xc-river-7421-lamp"  # passes the strength policy
 CHECKS = "not_a_server_error,response_schema_conformance,content_type_conformance"
 
 

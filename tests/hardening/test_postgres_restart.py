@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from tests.conftest import TEST_URL
+from tests.factories import PASSWORD
 from tests.scratch import scratch_database
 from tests.servers import cli, running_app
 
@@ -31,10 +32,10 @@ def restart_postgres() -> None:
 def test_app_recovers_after_a_database_restart(tmp_path):
     with scratch_database("restart") as url:
         cli(url, tmp_path, "db", "upgrade")
-        cli(url, tmp_path, "user", "create", "--username", "firm", "--password", "abc12345x", "--role", "sme",
+        cli(url, tmp_path, "user", "create", "--username", "firm", "--password", PASSWORD, "--role", "sme",
             "--org", "重启测试机械有限公司")
         with running_app(url, tmp_path) as base, httpx.Client(base_url=base, timeout=5) as http:
-            token = http.post("/api/v1/auth/token", data={"username": "firm", "password": "abc12345x"}).json()
+            token = http.post("/api/v1/auth/token", data={"username": "firm", "password": PASSWORD}).json()
             headers = {"Authorization": f"Bearer {token['access_token']}"}
             acknowledged = []
             for n in range(5):

@@ -9,7 +9,7 @@ from tests.hardening.s3 import BUCKET, PDF, make_bucket, moto_server, s3_env
 from tests.scratch import scratch_database
 from tests.servers import cli, running_app
 
-PASSWORD = "abc12345x"
+PASSWORD = "Xc-river-7421-lamp"  # passes the strength policy
 SHARED_SECRET = "two-hosts-share-this-secret-key-0123456789"
 
 

@@ -25,7 +25,7 @@ from tests.marketplace.test_notifications import outbox_to
 from tests.scratch import scratch_database
 from tests.servers import cli, running_app
 
-PASSWORD = "abc12345x"
+PASSWORD = "Xc-river-7421-lamp"  # passes the strength policy
 SECRET = "outbox-test-shares-this-secret-key-0123456789"
 
 

@@ -41,7 +41,7 @@ def test_admin_form_errors_are_in_chinese_next_to_the_field(client, session):
     resp = client.post("/admin/users", data={"csrf_token": token, "username": "x_firm", "password": "short",
                                              "role": "sme", "org": "某企业"})
     assert resp.status_code == 422
-    assert 'id="e-password"' in resp.text and "密码至少需要8位" in resp.text
+    assert 'id="e-password"' in resp.text and "密码至少需要10位" in resp.text
     assert session.exec(select(Organisation).where(Organisation.name == "某企业")).first() is None  # nothing half-made
     resp = client.post("/admin/users", data={"csrf_token": token, "username": "x_center", "password": PASSWORD,
                                              "role": "sme"})
