@@ -74,7 +74,7 @@ class ChallengePublic(BaseModel):
     fields: list[str]
     skills: list[str]
     region: str | None
-    budget: Decimal | None
+    budget: Decimal | None = None  # hidden with the description for invite-only challenges until the NDA
     deadline: date | None
     delivery_deadline: date | None
     ip_terms: str | None
