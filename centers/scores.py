@@ -16,27 +16,20 @@ from centers.indicators.rubric import LINE_BY_ID
 from centers.models import Application, ExpertScore, Review
 from core.clock import now, today
 from core.errors import Invalid
+from core.schemas import CleanLine, CleanText
 from talent.models import Center
 
 
 class ScoreIn(BaseModel):
-    line_id: str = Field(max_length=8, description="指标编号：1.1 … 4.5 或 bonus")
+    line_id: CleanLine = Field(max_length=8, description="指标编号：1.1 … 4.5 或 bonus")
     score: Decimal = Field(ge=0, description="得分，不超过该指标满分")
-    comment: str | None = Field(default=None, max_length=2000)
+    comment: CleanText | None = Field(default=None, max_length=2000)
 
     @field_validator("line_id")
     @classmethod
     def _known_line(cls, value: str) -> str:
         if value not in LINE_BY_ID:
             raise ValueError("指标编号不存在")
-        return value
-
-
-    @field_validator("comment")
-    @classmethod
-    def _no_nul(cls, value: str | None) -> str | None:
-        if value and "\x00" in value:
-            raise ValueError("内容包含不允许的控制字符")
         return value
 
 

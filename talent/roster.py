@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from accounts import policy
 from accounts.models import User
 from core.errors import Invalid
-from core.schemas import split_text
+from core.schemas import clean_line, split_text
 from talent.models import Center, Engineer, PoolMembership, TalentLevel
 from talent.pool import ENGAGEMENTS, add_member
 
@@ -57,9 +57,21 @@ def read_rows(filename: str, content: bytes) -> list[dict[str, str]]:
             for row in raw]
 
 
+MAX_LENGTHS = {"external_id": 64, "name": 60, "title": 30, "region": 20, "skills": 2000, "fields": 2000}
+
+
 def check_rows(rows: list[dict[str, str]]) -> list[str]:
     errors = []
     for number, row in enumerate(rows, start=2):
+        for key, limit in MAX_LENGTHS.items():
+            value = row.get(key) or ""
+            if len(value) > limit:
+                errors.append(f"第 {number} 行: {key}: 过长（最多{limit}个字符）")
+            elif value:
+                try:
+                    clean_line(value)
+                except ValueError as exc:
+                    errors.append(f"第 {number} 行: {key}: {exc}")
         if not row.get("name"):
             errors.append(f"第 {number} 行: name: 姓名必填")
         if row.get("engagement") and row["engagement"] not in ENGAGEMENTS:
