@@ -15,6 +15,7 @@ from centers.models import Booking, Resource
 from core import eventlog as events
 from core.clock import CHINA, china_midnight, to_china, year_bounds
 from core.errors import Conflict, Invalid, NotFound
+from core.schemas import CleanLine
 
 MAX_BOOKING_HOURS = 24 * 14
 
@@ -23,7 +24,7 @@ class BookingIn(BaseModel):
     day: date
     start_hour: int = Field(ge=0, le=23)
     hours: int = Field(ge=1, le=MAX_BOOKING_HOURS)
-    purpose: str = Field(min_length=2, max_length=200)
+    purpose: CleanLine = Field(min_length=2, max_length=200)
 
     @model_validator(mode="after")
     def _sane_year(self) -> "BookingIn":

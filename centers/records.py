@@ -29,6 +29,7 @@ from centers.models import (
 )
 from core import eventlog as events
 from core.errors import Invalid, NotFound
+from core.schemas import CleanLine, CleanText, PastDate, PlanDate
 from talent.models import Center
 
 Level = Literal["国家级", "省级", "市级"]
@@ -37,68 +38,68 @@ Money = Field(default=None, ge=0, le=Decimal("999999999999"))
 
 
 class TrainingIn(BaseModel):
-    title: str = Title
+    title: CleanLine = Title
     kind: Literal["培训", "交流", "赛事"] = "培训"
     level: Level | None = None
     hosted: bool = True
-    starts_on: date
+    starts_on: PlanDate
     hours: Decimal = Field(default=Decimal("0"), ge=0, le=10000)
-    location: str | None = Field(default=None, max_length=120)
+    location: CleanLine | None = Field(default=None, max_length=120)
     online: bool = False
 
 
 class ProjectIn(BaseModel):
-    title: str = Title
+    title: CleanLine = Title
     level: Literal["国家级", "省级", "市级", "企业委托"]
     role: Literal["牵头", "参与"] = "牵头"
     amount: Decimal | None = Money
-    started_on: date
-    ended_on: date | None = None
+    started_on: PlanDate
+    ended_on: PlanDate | None = None
 
 
 class StandardIn(BaseModel):
-    title: str = Title
-    code: str | None = Field(default=None, max_length=60)
+    title: CleanLine = Title
+    code: CleanLine | None = Field(default=None, max_length=60)
     level: Literal["国家标准", "行业标准", "地方标准", "团体标准"]
     role: Literal["牵头", "参与"] = "牵头"
-    published_on: date
+    published_on: PlanDate
 
 
 class HonourIn(BaseModel):
-    title: str = Title
+    title: CleanLine = Title
     level: Level
     kind: Literal["荣誉", "奖励", "批示", "媒体"] = "荣誉"
-    awarded_on: date
+    awarded_on: PastDate
 
 
 class PartnershipIn(BaseModel):
-    partner: str = Field(min_length=2, max_length=120, description="合作单位名称")
+    partner: CleanLine = Field(min_length=2, max_length=120, description="合作单位名称")
     partner_kind: Literal["university", "institute", "enterprise", "park", "association"] = "university"
     kind: Literal["项目合作", "联合培养", "平台共建"]
-    since: date
-    until: date | None = None
-    note: str | None = Field(default=None, max_length=2000)
+    since: PlanDate
+    until: PlanDate | None = None
+    note: CleanText | None = Field(default=None, max_length=2000)
 
 
 class ServiceIn(BaseModel):
-    title: str = Title
+    title: CleanLine = Title
     kind: Literal["检验检测", "产业咨询"]
-    client: str | None = Field(default=None, max_length=120, description="服务企业名称")
+    client: CleanLine | None = Field(default=None, max_length=120, description="服务企业名称")
     amount: Decimal | None = Money
-    delivered_on: date
+    delivered_on: PastDate
 
 
 class MechanismIn(BaseModel):
-    title: str = Title
+    title: CleanLine = Title
     kind: Literal["management", "salary", "value_sharing", "recruitment", "replication"]
-    summary: str | None = Field(default=None, max_length=5000)
-    adopted_on: date
+    summary: CleanText | None = Field(default=None, max_length=5000)
+    adopted_on: PlanDate
 
 
 class ResourceIn(BaseModel):
-    name: str = Field(min_length=2, max_length=120)
+    name: CleanLine = Field(min_length=2, max_length=120)
     kind: Literal["设备", "软件", "场地"] = "设备"
-    description: str | None = Field(default=None, max_length=2000)
+    description: CleanText | None = Field(default=None, max_length=2000)
     open_to_public: bool = True
     hours_per_year: int = Field(default=2000, ge=1, le=8784)
     value: Decimal | None = Money
@@ -107,7 +108,7 @@ class ResourceIn(BaseModel):
 class FundingIn(BaseModel):
     year: int = Field(ge=2000, le=2100)
     source: Literal["省级财政", "市州配套", "自筹"]
-    purpose: str = Field(min_length=2, max_length=120)
+    purpose: CleanLine = Field(min_length=2, max_length=120)
     amount: Decimal = Field(ge=0, le=Decimal("999999999999"))
 
 

@@ -64,17 +64,18 @@ def to_xlsx(data: dict) -> bytes:
     sheet = book.add_worksheet("年度报告")
     sheet.set_column(0, 0, 34)
     sheet.set_column(1, 1, 80)
-    sheet.write(0, 0, f"{data['center']}{data['year']}年度建设运行情况报告", bold)
+    # every cell through write_string: a narrative starting with "=", "+", "-" or "@" stays text, never a formula
+    sheet.write_string(0, 0, f"{data['center']}{data['year']}年度建设运行情况报告", bold)
     row = 2
     for section in data["sections"]:
-        sheet.write(row, 0, section["title"], bold)
+        sheet.write_string(row, 0, str(section["title"]), bold)
         row += 1
         for label, value in section["figures"]:
-            sheet.write(row, 0, label, wrap)
-            sheet.write(row, 1, value, wrap)
+            sheet.write_string(row, 0, str(label), wrap)
+            sheet.write_string(row, 1, "" if value is None else str(value), wrap)
             row += 1
-        sheet.write(row, 0, "情况说明", wrap)
-        sheet.write(row, 1, section["narrative"], wrap)
+        sheet.write_string(row, 0, "情况说明", wrap)
+        sheet.write_string(row, 1, str(section["narrative"] or ""), wrap)
         row += 2
     book.close()
     return buffer.getvalue()

@@ -9,6 +9,7 @@ from accounts import policy
 from accounts.models import Organisation, OrgKind, User
 from accounts.service import get_or_create_org
 from centers.models import Honour, Project, Resource, Standard, Training
+from core.schemas import CleanLine, CleanText
 from talent.models import Center, PoolMembership
 
 
@@ -55,15 +56,15 @@ def filter_options(session: Session) -> dict[str, list[str]]:
 class CenterUpdate(SQLModel):
     """The profile an operator edits (依托单位, 主攻产业集群, 共性技术平台, 运营团队, 场地)."""
 
-    host_name: str | None = Field(default=None, max_length=120)
-    cluster: str | None = Field(default=None, max_length=60)
-    platform: str | None = Field(default=None, max_length=120)
-    description: str | None = Field(default=None, max_length=5000)
-    address: str | None = Field(default=None, max_length=200)
+    host_name: CleanLine | None = Field(default=None, max_length=120)
+    cluster: CleanLine | None = Field(default=None, max_length=60)
+    platform: CleanLine | None = Field(default=None, max_length=120)
+    description: CleanText | None = Field(default=None, max_length=5000)
+    address: CleanLine | None = Field(default=None, max_length=200)
     site_area_m2: int | None = Field(default=None, ge=0, le=10_000_000)
     lab_area_m2: int | None = Field(default=None, ge=0, le=10_000_000)
     operations_staff: int | None = Field(default=None, ge=0, le=100_000)
-    contact: str | None = Field(default=None, max_length=60)
+    contact: CleanLine | None = Field(default=None, max_length=60)
 
 
 def update_profile(session: Session, *, center: Center, data: CenterUpdate, by: User) -> Center:

@@ -3,6 +3,8 @@
 Columns (Chinese or English headers): external_id/编号, name/姓名 (required), engagement/聘用方式,
 title/职称, region/地区, skills/技能, fields/领域, talent_level/人才层次, long_term/长期合作 (是/否).
 Every row is checked first; if any is invalid nothing is written.
+A row may create an engineer or update one whose profile this center owns: no account of their own and in no
+other center's pool. Any other existing engineer is refused: their profile is theirs (or another center's).
 """
 
 from __future__ import annotations
@@ -10,15 +12,14 @@ from __future__ import annotations
 import csv
 import io
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from accounts import policy
 from accounts.models import User
 from core.errors import Invalid
-from core.schemas import split_text
-from talent.models import Center, Engineer, TalentLevel
+from core.schemas import clean_line, split_text
+from talent.models import Center, Engineer, PoolMembership, TalentLevel
 from talent.pool import ENGAGEMENTS, add_member
-from talent.service import find_engineer
 
 HEADERS = {
     "编号": "external_id", "外部编号": "external_id", "姓名": "name", "聘用方式": "engagement", "职称": "title",
@@ -56,9 +57,21 @@ def read_rows(filename: str, content: bytes) -> list[dict[str, str]]:
             for row in raw]
 
 
+MAX_LENGTHS = {"external_id": 64, "name": 60, "title": 30, "region": 20, "skills": 2000, "fields": 2000}
+
+
 def check_rows(rows: list[dict[str, str]]) -> list[str]:
     errors = []
     for number, row in enumerate(rows, start=2):
+        for key, limit in MAX_LENGTHS.items():
+            value = row.get(key) or ""
+            if len(value) > limit:
+                errors.append(f"第 {number} 行: {key}: 过长（最多{limit}个字符）")
+            elif value:
+                try:
+                    clean_line(value)
+                except ValueError as exc:
+                    errors.append(f"第 {number} 行: {key}: {exc}")
         if not row.get("name"):
             errors.append(f"第 {number} 行: name: 姓名必填")
         if row.get("engagement") and row["engagement"] not in ENGAGEMENTS:
@@ -69,15 +82,42 @@ def check_rows(rows: list[dict[str, str]]) -> list[str]:
     return errors
 
 
+def owned_by(session: Session, *, engineer: Engineer, center: Center) -> bool:
+    """True when the center may rewrite this engineer's profile: no account of their own, only in this pool."""
+    if session.exec(select(User.id).where(User.engineer_id == engineer.id)).first() is not None:
+        return False
+    centers = set(session.exec(select(PoolMembership.center_id).where(PoolMembership.engineer_id == engineer.id)))
+    return centers == {center.id}
+
+
+def check_owners(session: Session, rows: list[dict[str, str]], center: Center) -> tuple[list[Engineer | None], list[str]]:
+    """The existing engineer of each row (or None: a new one), and an error per row naming one it may not touch."""
+    found: list[Engineer | None] = []
+    errors, seen = [], set()
+    for number, row in enumerate(rows, start=2):
+        external_id = row.get("external_id")
+        if external_id and external_id in seen:
+            errors.append(f"第 {number} 行: external_id: 编号 {external_id} 在文件中重复")
+        seen.add(external_id)
+        engineer = session.exec(select(Engineer).where(Engineer.external_id == external_id)).first() \
+            if external_id else None
+        if engineer is not None and not owned_by(session, engineer=engineer, center=center):
+            errors.append(f"第 {number} 行: external_id: 编号 {row['external_id']} 属于已有工程师，"
+                          "其资料由本人或其他中心维护，名册导入不能修改，请改用邀请入库")
+        found.append(engineer)
+    return found, errors
+
+
 def import_roster(session: Session, *, center: Center, filename: str, content: bytes, by: User) -> dict:
     policy.require(policy.can_manage_center(by, center), "只有本中心运营人员可以导入工程师名册")
     rows = read_rows(filename, content)
     errors = check_rows(rows)
+    found, owner_errors = check_owners(session, rows, center)
+    errors += owner_errors
     if errors:
         raise Invalid("；".join(errors[:20]), field="file")
     created = updated = 0
-    for row in rows:
-        engineer = find_engineer(session, row["external_id"]) if row.get("external_id") else None
+    for row, engineer in zip(rows, found):
         if engineer is None:
             engineer = Engineer(external_id=row.get("external_id") or None, name=row["name"], region=center.city)
             created += 1

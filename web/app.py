@@ -102,14 +102,23 @@ FIELD_MESSAGES = {
 }
 
 
+MAX_ERRORS = 20  # a 10 MB body of bad keys must not answer with megabytes of errors
+MAX_FIELD_CHARS, MAX_MESSAGE_CHARS = 100, 200
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def validation_body(exc: RequestValidationError) -> dict:
     errors = []
-    for err in exc.errors():
+    for err in exc.errors()[:MAX_ERRORS]:
         loc = [str(part) for part in err.get("loc", ()) if part not in ("body", "query", "path", "form")]
         message = FIELD_MESSAGES.get(err.get("type", ""), "取值无效")
         if err.get("type") == "value_error" and err.get("msg"):
             message = str(err["msg"]).removeprefix("Value error, ")
-        errors.append({"field": ".".join(loc) or "body", "message": message})
+        errors.append({"field": _cut(".".join(loc) or "body", MAX_FIELD_CHARS),
+                       "message": _cut(message, MAX_MESSAGE_CHARS)})
     first = errors[0] if errors else {"field": "body", "message": "请求无效"}
     return {"detail": f"{first['field']}: {first['message']}", "field": first["field"], "errors": errors}
 

@@ -213,6 +213,8 @@ def award_split(session: Session, *, challenge: Challenge, parts: list[tuple[Bid
         raise Invalid("请至少选择一份揭榜申请", field="parts")
     if len({bid.id for bid, _ in parts}) != len(parts):
         raise Invalid("同一份揭榜申请不能重复选择", field="parts")
+    if len(parts) > 1 and challenge.scheme != Scheme.split:
+        raise Conflict(f"{Scheme.label_of(challenge.scheme)}榜单只能选定一份揭榜申请，分包协作榜单才能分别定榜")
     shares = [share for _, share in parts if share is not None]
     if shares and sum(shares) > 100:
         raise Invalid(f"分成比例合计 {sum(shares)}% 超过 100%", field="parts")

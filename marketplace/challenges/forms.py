@@ -15,7 +15,7 @@ from typing import Any, Mapping
 from pydantic import BaseModel, ValidationError
 
 from core.errors import AppError
-from core.schemas import split_text
+from core.schemas import clean_line, clean_text, split_text
 from marketplace.challenges.schemas import AwardIn, BidCreate, ChallengeCreate, ReasonIn
 from marketplace.challenges.search import HALL_STATUSES, HallQuery
 from marketplace.execution.schemas import MilestoneCreate, RatingIn, WorkLogCreate
@@ -266,11 +266,26 @@ def parse_profile(form: Mapping[str, Any]) -> FormResult:
         "capacity": _int(raw["capacity"], result, "capacity", label="可同时承接的榜单数", low=0, high=50),
         "available": raw["available"] == "1",
     }
+    _check_profile_text(result)
     if not result.values["skills"]:
-        result.errors["skills"] = "请至少填写一项技能"
+        result.errors.setdefault("skills", "请至少填写一项技能")
     if result.values["capacity"] is None and "capacity" not in result.errors:
         result.errors["capacity"] = "请填写可同时承接的榜单数"
     return result
+
+
+def _check_profile_text(result: FormResult) -> None:
+    """The profile's text as the API models check theirs: no control characters, not only invisible ones."""
+    values = result.values
+    checks = [(name, clean_line, values[name]) for name in ("name", "title", "region")]
+    checks += [("bio", clean_text, values["bio"])]
+    checks += [(name, clean_line, item) for name in ("skills", "fields") for item in values[name]]
+    for name, clean, value in checks:
+        if value:
+            try:
+                clean(value)
+            except ValueError as exc:
+                result.errors.setdefault(name, str(exc))
 
 
 def parse_milestone(form: Mapping[str, Any]) -> FormResult:

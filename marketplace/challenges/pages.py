@@ -55,7 +55,7 @@ EngineerDep = Annotated[Engineer, Depends(engineer_or_404)]
 @router.get("/challenges")
 def challenge_hall(request: Request, session: SessionDep, user: OptionalUser):
     params = request.query_params
-    ctx = views.hall(session, query=page_forms.parse_hall(params), params=params)
+    ctx = views.hall(session, query=page_forms.parse_hall(params), params=params, user=user)
     block = None if request.headers.get("hx-history-restore-request") else "results"
     return render(request, "marketplace/challenge_list.html", ctx, block=block)
 

@@ -11,38 +11,38 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from core.schemas import Money, Strict, TextList
+from core.schemas import CleanLine, CleanText, Money, PlanDate, Strict, TextList
 from marketplace.execution.models import ContractKind, ServiceType
 
 # ---------------------------------------------------------------- challenges
 
 class ChallengeFields(Strict):
     kind: Literal["challenge", "consultation"] | None = None
-    title: str | None = Field(default=None, min_length=2, max_length=200)
-    description: str | None = Field(default=None, min_length=5, max_length=20000)
+    title: CleanLine | None = Field(default=None, min_length=2, max_length=200)
+    description: CleanText | None = Field(default=None, min_length=5, max_length=20000)
     fields: TextList | None = None
     skills: TextList | None = None
-    region: str | None = Field(default=None, max_length=20)
+    region: CleanLine | None = Field(default=None, max_length=20)
     budget: Money | None = None
-    deadline: date | None = None
-    delivery_deadline: date | None = None
-    kpis: str | None = Field(default=None, max_length=5000)
-    ip_terms: str | None = Field(default=None, max_length=2000)
-    solver_conditions: str | None = Field(default=None, max_length=5000)
+    deadline: PlanDate | None = None
+    delivery_deadline: PlanDate | None = None
+    kpis: CleanText | None = Field(default=None, max_length=5000)
+    ip_terms: CleanText | None = Field(default=None, max_length=2000)
+    solver_conditions: CleanText | None = Field(default=None, max_length=5000)
     scheme: Literal["single", "contest", "split"] | None = None
     visibility: Literal["public", "invite"] | None = None
-    center: str | None = Field(default=None, max_length=120)
+    center: CleanLine | None = Field(default=None, max_length=120)
 
 
 class ChallengeCreate(ChallengeFields):
     """The import fields of CONTRACT.md, plus the notice's other parts."""
 
-    external_id: str | None = Field(default=None, min_length=1, max_length=64)
+    external_id: CleanLine | None = Field(default=None, min_length=1, max_length=64)
     kind: Literal["challenge", "consultation"] = "challenge"
-    title: str = Field(min_length=2, max_length=200)
-    description: str = Field(min_length=5, max_length=20000)
-    company: str | None = Field(default=None, max_length=120)
-    credit_code: str | None = Field(default=None, max_length=18)
+    title: CleanLine = Field(min_length=2, max_length=200)
+    description: CleanText = Field(min_length=5, max_length=20000)
+    company: CleanLine | None = Field(default=None, max_length=120)
+    credit_code: CleanLine | None = Field(default=None, max_length=18)
     scheme: Literal["single", "contest", "split"] = "single"
     visibility: Literal["public", "invite"] = "public"
     status: Literal["draft", "open"] = "open"
@@ -54,11 +54,11 @@ class ChallengeUpdate(ChallengeFields):
 
 class TransitionIn(Strict):
     status: Literal["open", "bidding_closed", "cancelled", "closed"]
-    reason: str | None = Field(default=None, max_length=1000)
+    reason: CleanText | None = Field(default=None, max_length=1000)
 
 
 class ReasonIn(Strict):
-    reason: str | None = Field(default=None, max_length=1000)
+    reason: CleanText | None = Field(default=None, max_length=1000)
 
 
 class ChallengePublic(BaseModel):
@@ -74,7 +74,7 @@ class ChallengePublic(BaseModel):
     fields: list[str]
     skills: list[str]
     region: str | None
-    budget: Decimal | None
+    budget: Decimal | None = None  # hidden with the description for invite-only challenges until the NDA
     deadline: date | None
     delivery_deadline: date | None
     ip_terms: str | None
@@ -98,16 +98,16 @@ class ChallengePage(BaseModel):
 # ---------------------------------------------------------------- bids
 
 class TeamMemberIn(Strict):
-    engineer: str = Field(min_length=1, max_length=64)  # database id or external id
-    role: str | None = Field(default=None, max_length=40)
+    engineer: CleanLine = Field(min_length=1, max_length=64)  # database id or external id
+    role: CleanLine | None = Field(default=None, max_length=40)
 
 
 class BidCreate(Strict):
-    proposal: str = Field(min_length=2, max_length=20000)
+    proposal: CleanText = Field(min_length=2, max_length=20000)
     price: Money | None = None
-    plan: str | None = Field(default=None, max_length=20000)
+    plan: CleanText | None = Field(default=None, max_length=20000)
     schedule_days: int | None = Field(default=None, ge=1, le=3650)
-    part: str | None = Field(default=None, max_length=200)
+    part: CleanLine | None = Field(default=None, max_length=200)
     team: list[TeamMemberIn] = Field(default_factory=list, max_length=20)
 
 
@@ -129,8 +129,8 @@ class BidPublic(BaseModel):
 class AwardIn(Strict):
     contract_kind: ContractKind = ContractKind.development
     service_type: ServiceType = ServiceType.rnd
-    reason: str | None = Field(default=None, max_length=1000, description="给未中选者的理由")
-    note: str | None = Field(default=None, max_length=2000)
+    reason: CleanText | None = Field(default=None, max_length=1000, description="给未中选者的理由")
+    note: CleanText | None = Field(default=None, max_length=2000)
 
 
 class SplitPart(Strict):

@@ -14,11 +14,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, func, or_, text
+from sqlalchemy import ColumnElement, and_, bindparam, func, not_, or_, text
 from sqlmodel import Session, col, select
 
+from accounts.models import User
 from core.recent import Recent
 from marketplace.challenges.models import Challenge, ChallengeKind, ChallengeStatus
+from marketplace.challenges.visibility import details_visible_clause
 from talent.models import Center, Engineer, PoolMembership
 
 PER_PAGE = 10
@@ -80,30 +82,34 @@ def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _text_clause(session: Session, table: str, terms: list[str]) -> ColumnElement[bool] | None:
-    """All terms must occur in the row's searchable text."""
+def _text_clause(session: Session, table: str, terms: list[str], *,
+                 public: bool = False) -> ColumnElement[bool] | None:
+    """All terms must occur in the row's searchable text (`public`: only in a challenge's public fields)."""
     if not terms:
         return None
     clauses = []
     for i, term in enumerate(terms):
-        name = f"{table}_t{i}"
+        name = f"{table}_{'p' if public else 't'}{i}"
         if _is_sqlite(session):
             fts = f"{table}_fts"
             if len(term) >= 3:
+                phrase = ("{title tags} : " if public else "") + _fts_phrase(term)
                 clauses.append(text(f"{table}.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH :{name})")
-                               .bindparams(bindparam(name, _fts_phrase(term))))
+                               .bindparams(bindparam(name, phrase)))
             else:
                 clauses.append(text(
-                    f"{table}.id IN (SELECT rowid FROM {fts} WHERE lower({_fts_concat(table)}) LIKE :{name} ESCAPE '\\')"
+                    f"{table}.id IN (SELECT rowid FROM {fts} WHERE lower({_fts_concat(table, public)}) "
+                    f"LIKE :{name} ESCAPE '\\')"
                 ).bindparams(bindparam(name, _like_pattern(term))))
         else:
-            expr = PG_TEXT[table]
+            expr = PG_PUBLIC_TEXT if public else PG_TEXT[table]
             clauses.append(text(f"{expr} LIKE :{name} ESCAPE '\\'").bindparams(bindparam(name, _like_pattern(term))))
     return and_(*clauses)
 
 
-def _fts_concat(table: str) -> str:
-    columns = {"challenge": ("title", "description", "tags"), "engineer": ("name", "bio", "tags")}[table]
+def _fts_concat(table: str, public: bool = False) -> str:
+    columns = {"challenge": ("title", "tags") if public else ("title", "description", "tags"),
+               "engineer": ("name", "bio", "tags")}[table]
     return " || ' ' || ".join(columns)
 
 
@@ -112,6 +118,8 @@ PG_TEXT = {
     "engineer": "xc_engineer_text(engineer.name, engineer.title, engineer.region, engineer.bio, "
                 "engineer.skills, engineer.fields)",
 }
+# an invite-only challenge's public text: its description stays out of the match for those who may not read it
+PG_PUBLIC_TEXT = "xc_challenge_text(challenge.title, '', challenge.skills, challenge.fields)"
 
 
 def _json_has(session: Session, table: str, column: str, value: str, name: str) -> ColumnElement[bool]:
@@ -136,12 +144,20 @@ def _paginate(session: Session, stmt, order, page: int, per_page: int = PER_PAGE
     return _paginate(session, stmt, order, last, per_page)
 
 
-def search_challenges(session: Session, query: HallQuery) -> Page:
-    """The 揭榜大厅: published challenges and consultations, newest first."""
+def search_challenges(session: Session, query: HallQuery, *, viewer: User | None = None) -> Page:
+    """The 揭榜大厅: published challenges and consultations, newest first.
+
+    An invite-only challenge whose details the viewer may not read is found by its public fields only
+    (title, skills, fields, region…), never by its description or budget."""
     stmt = select(Challenge).where(Challenge.status != ChallengeStatus.draft)
-    match = _text_clause(session, "challenge", _terms(query.q))
+    hidden = and_(Challenge.visibility == "invite", not_(details_visible_clause(viewer)))
+    terms = _terms(query.q)
+    match = _text_clause(session, "challenge", terms)
     if match is not None:
-        stmt = stmt.where(match)
+        public = _text_clause(session, "challenge", terms, public=True)
+        stmt = stmt.where(or_(and_(not_(hidden), match), and_(hidden, public)))
+    if query.budget_min is not None or query.budget_max is not None:
+        stmt = stmt.where(not_(hidden))
     if query.kind in (ChallengeKind.challenge, ChallengeKind.consultation):
         stmt = stmt.where(Challenge.kind == query.kind)
     if query.status:

@@ -232,11 +232,11 @@ def public_view(session: Session, challenge: Challenge, user: User | None, *,
     allowed = details_allowed(session, challenge, user)
     company = session.get(Organisation, challenge.company_id)
     view = ChallengePublic(
-        **challenge.model_dump(exclude={"status", "description", "kpis"}), status=status,
+        **challenge.model_dump(exclude={"status", "description", "kpis", "budget"}), status=status,
         status_label=lifecycle.label(status), company=company.name if company else None, details_visible=allowed,
     )
     if allowed:
-        view.description, view.kpis = challenge.description, challenge.kpis
+        view.description, view.kpis, view.budget = challenge.description, challenge.kpis, challenge.budget
         attached = files.get(challenge.id, []) if files is not None else attachments(session, challenge)
         view.attachments = [{"id": f.id, "filename": f.filename, "size": f.size, "content_type": f.content_type}
                             for f in attached]
@@ -247,7 +247,7 @@ def list_challenges(session: Session, *, user: User | None, q: str = "", status:
                     field: str = "", region: str = "", page: int = 1) -> ChallengePage:
     """Published challenges (drafts only for their firm, via their own pages), newest first."""
     result = search.search_challenges(session, search.HallQuery(q=q, status=status, kind=kind, field=field,
-                                                                region=region, page=page))
+                                                                region=region, page=page), viewer=user)
     company_ids = sorted({c.company_id for c in result.items})
     # one query; holding the rows keeps them in the session's (weak) identity map, so get() finds them
     companies = session.exec(select(Organisation).where(col(Organisation.id).in_(company_ids))).all()

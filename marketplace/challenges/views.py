@@ -14,7 +14,7 @@ from core.clock import today
 from marketplace.challenges import forms as page_forms
 from marketplace.challenges import lifecycle, search
 from marketplace.challenges.models import Bid, BidMember, BidStatus, Challenge, Scheme, Visibility
-from marketplace.challenges.visibility import details_allowed
+from marketplace.challenges.visibility import details_allowed, hidden_ids
 from marketplace.execution.models import Collaboration, ContractKind, ServiceType
 from marketplace.execution.reputation import engineer_reputations
 from marketplace.ranker import RankEngineers
@@ -32,9 +32,11 @@ def base_query(params: Mapping[str, str]) -> str:
 
 # ---------------------------------------------------------------- the hall and a challenge
 
-def hall(session: Session, *, query, params: Mapping[str, str]) -> dict:
+def hall(session: Session, *, query, params: Mapping[str, str], user: User | None) -> dict:
+    """The hall for this user: invite-only challenges they may not read show neither budget nor description."""
+    page = search.search_challenges(session, query, viewer=user)
     return {
-        "query": query, "page": search.search_challenges(session, query),
+        "query": query, "page": page, "hidden": hidden_ids(session, page.items, user),
         "raw": {k: params.get(k, "") for k in ("budget_min", "budget_max", "deadline_from", "deadline_to")},
         "base_query": base_query(params), "statuses": search.HALL_STATUSES, "regions": search.HUNAN_CITIES,
         "field_options": search.hall_field_options(session),

@@ -13,6 +13,7 @@ from accounts.deps import CurrentUser
 from core.csrf import verify_csrf_for_cookie_auth
 from core.db import SessionDep
 from core.lookup import MAX_ID
+from core.schemas import CleanText
 from marketplace.challenges.models import Challenge
 from marketplace.consultations import flows, service
 from marketplace.consultations.deps import ConsultationDep
@@ -80,7 +81,7 @@ class ConsultationPage(BaseModel):
 
 class BestAnswer(BaseModel):
     rating: int | None = Field(default=None, ge=1, le=5)
-    comment: str | None = Field(default=None, max_length=2000)
+    comment: CleanText | None = Field(default=None, max_length=2000)
 
 
 class RateIn(RatingIn):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field, field_validator
 
 from core.lookup import MAX_ID
+from core.schemas import CleanLine, CleanText
 from marketplace.importer.records import CellError, parse_list
 
 
@@ -18,11 +19,11 @@ def clean_text(value):
 
 
 class ConsultationCreate(BaseModel):
-    title: str = Field(min_length=2, max_length=200)
-    description: str = Field(min_length=5, max_length=5000)
+    title: CleanLine = Field(min_length=2, max_length=200)
+    description: CleanText = Field(min_length=5, max_length=5000)
     fields: list[str] = []
     skills: list[str] = []
-    region: str | None = Field(default=None, max_length=20)
+    region: CleanLine | None = Field(default=None, max_length=20)
 
     @field_validator("title", "description", "region", mode="before")
     @classmethod
@@ -39,7 +40,7 @@ class ConsultationCreate(BaseModel):
 
 
 class AnswerCreate(BaseModel):
-    body: str = Field(min_length=2, max_length=5000)
+    body: CleanText = Field(min_length=2, max_length=5000)
     parent_id: int | None = Field(default=None, ge=1, le=MAX_ID)
 
     @field_validator("body", mode="before")

@@ -14,7 +14,7 @@ from accounts.deps import CurrentUser
 from accounts.models import User
 from core.db import SessionDep
 from core.errors import NotFound
-from core.schemas import Strict
+from core.schemas import CleanLine, CleanText, Strict
 from marketplace.challenges.models import Challenge
 from marketplace.execution import flows, money, reputation
 from marketplace.execution import service as execution
@@ -52,11 +52,11 @@ ERRORS = {401: {"description": "未登录"}, 403: {"description": "无权操作"
 
 class ResolveIn(Strict):
     outcome: Literal["resume", "stop"]
-    note: str = Field(min_length=2, max_length=2000)
+    note: CleanText = Field(min_length=2, max_length=2000)
 
 
 class RateIn(RatingIn):
-    engineer: str | None = Field(default=None, max_length=64, description="企业评价分包成员时指定")
+    engineer: CleanLine | None = Field(default=None, max_length=64, description="企业评价分包成员时指定")
 
 
 def _challenge(session: Session, collaboration: Collaboration) -> Challenge:

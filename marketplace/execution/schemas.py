@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from core.schemas import Money, Score, Strict
+from core.schemas import CleanLine, CleanText, Money, PastDate, PlanDate, Score, Strict
 from marketplace.execution.models import ContractKind, ServiceType
 
 # ---------------------------------------------------------------- collaborations
@@ -42,7 +42,7 @@ class CollaborationPublic(BaseModel):
 
 
 class DeliverIn(Strict):
-    note: str | None = Field(default=None, max_length=5000)
+    note: CleanText | None = Field(default=None, max_length=5000)
 
 
 class RatingIn(Strict):
@@ -51,7 +51,7 @@ class RatingIn(Strict):
     quality: Score | None = None
     timeliness: Score | None = None
     communication: Score | None = None
-    comment: str | None = Field(default=None, max_length=2000)
+    comment: CleanText | None = Field(default=None, max_length=2000)
 
     def overall_score(self) -> int | None:
         return self.overall or self.rating
@@ -62,12 +62,12 @@ class AcceptIn(RatingIn):
 
 
 class RejectIn(Strict):
-    reason: str = Field(min_length=2, max_length=2000)
+    reason: CleanText = Field(min_length=2, max_length=2000)
 
 
 class ReassignIn(Strict):
-    engineer: str = Field(min_length=1, max_length=64)
-    reason: str = Field(min_length=2, max_length=1000)
+    engineer: CleanLine = Field(min_length=1, max_length=64)
+    reason: CleanText = Field(min_length=2, max_length=1000)
 
 
 class ContractIn(Strict):
@@ -76,9 +76,9 @@ class ContractIn(Strict):
 
 
 class MilestoneCreate(Strict):
-    title: str = Field(min_length=2, max_length=200)
+    title: CleanLine = Field(min_length=2, max_length=200)
     amount: Money | None = None
-    due_date: date | None = None
+    due_date: PlanDate | None = None
 
 
 class MilestonePublic(BaseModel):
@@ -97,9 +97,9 @@ class MilestonePublic(BaseModel):
 
 
 class WorkLogCreate(Strict):
-    day: date
+    day: PastDate
     hours: Annotated[Decimal, Field(gt=0, le=24, max_digits=5, decimal_places=2)]
-    note: str | None = Field(default=None, max_length=2000)
+    note: CleanText | None = Field(default=None, max_length=2000)
 
 
 class WorkLogPublic(BaseModel):
@@ -139,9 +139,9 @@ class RatingPublic(BaseModel):
 
 class PaymentCreate(Strict):
     amount: Annotated[Decimal, Field(gt=0, lt=Decimal("1e12"), max_digits=14, decimal_places=2)]
-    paid_on: date
+    paid_on: PastDate
     milestone_id: int | None = None
-    reference: str | None = Field(default=None, max_length=80)
+    reference: CleanLine | None = Field(default=None, max_length=80)
 
 
 class PaymentPublic(BaseModel):
@@ -160,7 +160,7 @@ class ShareLine(Strict):
     organisation_id: int | None = None
     center_id: int | None = None
     percent: Annotated[Decimal, Field(gt=0, le=100, max_digits=5, decimal_places=2)]
-    note: str | None = Field(default=None, max_length=500)
+    note: CleanText | None = Field(default=None, max_length=500)
 
 
 class ShareAgreementIn(Strict):

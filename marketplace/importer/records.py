@@ -11,7 +11,7 @@ from typing import Annotated, Any, ClassVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
 from core.creditcode import validate_credit_code
-from core.schemas import split_text
+from core.schemas import PLAN_DAYS, check_date, clean_line, clean_text, split_text
 from talent.models import Engagement, TalentLevel
 
 MAX_BUDGET = Decimal("999999999999.99")
@@ -34,12 +34,21 @@ def _scalar_text(value: Any) -> str | None:
     return text or None
 
 
+def _clean(text: str, clean) -> str:
+    try:
+        return clean(text)
+    except ValueError as exc:
+        raise CellError(str(exc)) from None
+
+
 def text(max_length: int):
+    clean = clean_line if max_length <= 200 else clean_text
+
     def parse(value: Any) -> str | None:
         result = _scalar_text(value)
         if result is not None and len(result) > max_length:
             raise CellError(f"过长（最多{max_length}个字符）")
-        return result
+        return None if result is None else _clean(result, clean)
 
     return BeforeValidator(parse)
 
@@ -54,7 +63,7 @@ def parse_list(value: Any) -> list[str]:
         if piece and piece not in out:
             if len(piece) > 60:
                 raise CellError(f"列表项“{piece[:10]}…”过长（最多60个字符）")
-            out.append(piece)
+            out.append(_clean(piece, clean_line))
     return out
 
 
@@ -106,15 +115,18 @@ def parse_date(value: Any) -> date | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
+        value = value.date()
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
         try:
-            return date.fromisoformat(value.strip())
+            value = date.fromisoformat(value.strip())
         except ValueError:
             raise CellError(f"日期“{value.strip()}”不存在") from None
-    raise CellError("日期格式应为 YYYY-MM-DD")
+    if not isinstance(value, date):
+        raise CellError("日期格式应为 YYYY-MM-DD")
+    try:
+        return check_date(value, future_days=PLAN_DAYS)
+    except ValueError as exc:
+        raise CellError(str(exc)) from None
 
 
 def choice(allowed: dict[str, str], label: str):

@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlmodel import Session, select
 
 from accounts.models import Organisation, User
+from centers.models import Application, Review
 from marketplace.challenges.models import Bid, Challenge
 from marketplace.consultations.models import Answer
 from marketplace.execution.models import Collaboration
@@ -30,6 +31,17 @@ def join_pool(session: Session, center: Center, engineer: Engineer | None = None
                                status=status, left_on=left_on))
     session.flush()
     return engineer
+
+
+def assigned_expert(session: Session, center: Center, *, year: int = 2026) -> User:
+    """An expert the province assigned to the center's application under expert review for that year."""
+    application = Application(center_id=center.id, year=year, status="expert_review")
+    session.add(application)
+    session.flush()
+    expert = make_user(session, role="expert")
+    session.add(Review(application_id=application.id, stage="expert", decision="assigned", reviewer_id=expert.id))
+    session.flush()
+    return expert
 
 
 def published(session: Session, *, center: Center | None, when: datetime, company: Organisation | None = None,

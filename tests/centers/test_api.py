@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.centers.factories import at, published
+from tests.centers.factories import assigned_expert, at, published
 from tests.factories import PASSWORD, make_center, make_user
 
 
@@ -75,7 +75,7 @@ class TestIndicatorsApi:
 class TestExpertScoresApi:
     def test_expert_score_replaces_and_overrides(self, client, session):
         center = make_center(session)
-        expert = make_user(session, role="expert")
+        expert = assigned_expert(session, center)
         headers = _auth(client, expert)
         url = f"/api/v1/centers/{center.id}/expert-scores"
         assert client.post(url, json={"year": 2026, "scores": [{"line_id": "4.3", "score": 2}]},
@@ -88,7 +88,7 @@ class TestExpertScoresApi:
 
     def test_score_above_maximum_or_unknown_line_is_422(self, client, session):
         center = make_center(session)
-        headers = _auth(client, make_user(session, role="expert"))
+        headers = _auth(client, assigned_expert(session, center))
         url = f"/api/v1/centers/{center.id}/expert-scores"
         over = client.post(url, json={"year": 2026, "scores": [{"line_id": "4.4", "score": 3}]}, headers=headers)
         assert over.status_code == 422 and over.json()["field"] == "score"
@@ -134,6 +134,6 @@ def test_hostile_ids_and_nul_are_client_errors(client, session):
     assert client.get("/api/v1/centers/%00x/indicators", headers=headers).status_code in (404, 422)
     assert client.get("/api/v1/centers?city=%00").status_code == 422
     center = make_center(session)
-    expert = _auth(client, make_user(session, role="expert"))
+    expert = _auth(client, assigned_expert(session, center))
     body = {"year": 2026, "scores": [{"line_id": "1.1", "score": 1, "comment": "a\x00b"}]}
     assert client.post(f"/api/v1/centers/{center.id}/expert-scores", json=body, headers=expert).status_code == 422

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from centers.models import AuditLog
+from tests.centers.factories import assigned_expert
 from tests.factories import PASSWORD, make_center, make_user
 
 
@@ -19,7 +20,7 @@ def _lines(session, user) -> list[AuditLog]:
 
 def test_an_expert_score_is_audited(client, session):
     center = make_center(session)
-    expert = make_user(session, role="expert")
+    expert = assigned_expert(session, center)
     reply = client.post(f"/api/v1/centers/{center.id}/expert-scores",
                         json={"year": 2026, "scores": [{"line_id": "4.3", "score": 2}]}, headers=_auth(client, expert))
     assert reply.status_code == 201
@@ -32,7 +33,7 @@ def test_an_expert_score_is_audited(client, session):
 def test_a_refused_write_and_an_operator_write_are_not_audited(client, session):
     center = make_center(session)
     operator = make_user(session, role="center", center=center)
-    expert = make_user(session, role="expert")
+    expert = assigned_expert(session, center)
     too_high = client.post(f"/api/v1/centers/{center.id}/expert-scores",
                            json={"year": 2026, "scores": [{"line_id": "4.4", "score": 3}]},
                            headers=_auth(client, expert))

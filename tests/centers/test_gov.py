@@ -11,7 +11,7 @@ from centers import gov, recognition
 from centers.indicators.engine import compute_indicators
 from centers.models import Application, ExpertScore, Review
 from core.errors import Conflict
-from tests.centers.factories import at, published
+from tests.centers.factories import assigned_expert, at, published
 from tests.factories import make_center, make_challenge, make_engineer, make_user
 from tests.helpers import login
 
@@ -138,7 +138,7 @@ def recognition_app(session, center):
 
 def test_expert_form_saves_scores(client, session):
     center = make_center(session)
-    expert = make_user(session, role="expert")
+    expert = assigned_expert(session, center)
     login(client, expert)
     page = client.get(f"/expert/centers/{center.id}?year=2026")
     assert page.status_code == 200 and "协同平台建设" in page.text

@@ -96,3 +96,17 @@ def test_report_download_refused_to_other_city(client, session):
     center = make_center(session, city="永州市")
     login(client, make_user(session, role="city", region="长沙市"))
     assert client.get(f"/centers/{center.id}/report.pdf?year=2026").status_code == 403
+
+
+def test_xlsx_stores_formula_like_text_as_text(session):
+    """A narrative or figure starting with =, +, -, @, tab or CR is a string cell, never a live formula."""
+    hostile = ['=HYPERLINK("http://evil.example","点击")', "+1+1", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1",
+               "=cmd|' /C calc'!A0"]
+    data = {"center": "=1+1中心", "year": 2026, "sections": [
+        {"title": "=标题", "figures": [(text, text) for text in hostile], "narrative": text}
+        for text in hostile]}
+    sheet = load_workbook(io.BytesIO(report_export.to_xlsx(data))).active
+    cells = [cell for row in sheet.iter_rows() for cell in row if cell.value is not None]
+    assert cells and all(cell.data_type == "s" for cell in cells), [(c.coordinate, c.data_type) for c in cells]
+    # XML turns a lone CR into a line feed; the rest come back exactly
+    assert {c.value for c in cells} >= set(hostile) - {"\r=1+1"} | {"=1+1中心2026年度建设运行情况报告"}

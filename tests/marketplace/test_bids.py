@@ -11,9 +11,9 @@ from core.errors import Conflict, Forbidden, Invalid
 from marketplace.challenges import bids
 from marketplace.challenges.models import Bid
 from marketplace.challenges.schemas import BidCreate, TeamMemberIn
-from marketplace.execution.models import CollaborationMember
+from marketplace.execution.models import Collaboration, CollaborationMember
 from talent.models import PoolMembership
-from tests.factories import make_center, make_engineer
+from tests.factories import PASSWORD, make_center, make_engineer
 from tests.marketplace.core_helpers import bid, kinds, market
 
 
@@ -161,3 +161,20 @@ class TestAward:
         b0, b1 = bid(session, m, 0, part="甲"), bid(session, m, 1, part="乙")
         with pytest.raises(Invalid):
             bids.award_split(session, challenge=m.challenge, parts=[(b0, Decimal("70")), (b1, Decimal("40"))], by=m.firm)
+
+
+class TestSplitOnlyForSplitSchemes:
+    @pytest.mark.parametrize("scheme", ["single", "contest"])
+    def test_two_parts_on_a_non_split_challenge_are_refused(self, client, session, scheme):
+        m = market(session, scheme=scheme)
+        b0, b1 = bid(session, m, 0), bid(session, m, 1)
+        token = client.post("/api/v1/auth/token", data={"username": m.firm.username, "password": PASSWORD})
+        response = client.post(f"/api/v1/challenges/{m.challenge.id}/award",
+                               headers={"Authorization": f"Bearer {token.json()['access_token']}"},
+                               json={"parts": [{"bid_id": b0.id, "share_pct": 50}, {"bid_id": b1.id, "share_pct": 50}]})
+        assert response.status_code == 409 and "只能选定一份" in response.json()["detail"]
+        session.refresh(m.challenge)
+        assert m.challenge.status == "open"
+        assert {session.get(Bid, b.id).status for b in (b0, b1)} == {"submitted"}
+        assert session.exec(select(Collaboration).where(Collaboration.challenge_id == m.challenge.id)).all() == []
+        assert "challenge.awarded" not in kinds(session, m.challenge.id)

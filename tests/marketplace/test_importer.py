@@ -121,6 +121,9 @@ class TestEngineers:
         ({"name": "甲"}, "line 1: external_id: 必填项为空"),
         ({"external_id": "X1", "name": "甲", "talent_level": "院士级"}, "line 1: talent_level: 未知的人才层级"),
         ({"external_id": "X1", "name": "甲\x00乙"}, "line 1: name: 含有非法的空字符"),
+        ({"external_id": "X1", "name": "甲\x07乙"}, "line 1: name: 包含不允许的控制字符"),
+        ({"external_id": "X1", "name": "\u200b\u200d\u2060"}, "line 1: name: 内容不能只有空白或不可见字符"),
+        ({"external_id": "X1", "name": "甲", "skills": ["液压", "\x1b[31m"]}, "line 1: skills: 包含不允许的控制字符"),
     ])
     def test_each_bad_value_is_named_with_line_and_field(self, session, tmp_path, row, expected):
         errors = errors_of(session, "engineers", write_jsonl(tmp_path / "bad.jsonl", [row]))
