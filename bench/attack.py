@@ -32,6 +32,7 @@ class Tally:
         self.status: dict[str, Counter] = defaultdict(Counter)
         self.latency: dict[str, list[float]] = defaultdict(list)
         self.retry_after_missing: Counter = Counter()
+        self.client_failures: dict[str, Counter] = defaultdict(Counter)
 
     async def call(self, name: str, request) -> None:
         started = time.perf_counter()
@@ -40,8 +41,9 @@ class Tally:
             status = reply.status_code
             if status == 503 and "retry-after" not in reply.headers:
                 self.retry_after_missing[name] += 1
-        except httpx.HTTPError:
+        except httpx.HTTPError as exc:  # no answer: counted as 599, by kind of failure
             status = CLIENT_FAILURE
+            self.client_failures[name][type(exc).__name__] += 1
         self.latency[name].append((time.perf_counter() - started) * 1000)
         self.status[name][status] += 1
 
@@ -51,8 +53,9 @@ class Tally:
             out[name] = {"statuses": dict(sorted(self.status[name].items())),
                          "p50_ms": round(percentile(values, 50), 1), "p95_ms": round(percentile(values, 95), 1),
                          "max_ms": round(max(values), 1),
-                         "server_errors": sum(n for s, n in self.status[name].items() if s >= 500),
-                         "503_without_retry_after": self.retry_after_missing[name]}
+                         "server_errors": sum(n for s, n in self.status[name].items() if 500 <= s < CLIENT_FAILURE),
+                         "503_without_retry_after": self.retry_after_missing[name],
+                         "client_failures": dict(self.client_failures[name])}
         return out
 
 
@@ -127,7 +130,7 @@ def main() -> None:
         if not 0 <= name <= 1000:
             raise SystemExit("each count must be between 0 and 1000")
     result = asyncio.run(run(args))
-    print(f"{'kind':<10} {'p50':>8} {'p95':>8} {'max':>8}  5xx  statuses")
+    print(f"{'kind':<10} {'p50':>8} {'p95':>8} {'max':>8}  5xx  statuses (599: no answer)")
     for name, row in result.items():
         if isinstance(row, dict):
             print(f"{name:<10} {row['p50_ms']:>8} {row['p95_ms']:>8} {row['max_ms']:>8} {row['server_errors']:>4}  "
