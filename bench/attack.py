@@ -8,7 +8,8 @@ All at once, in one burst:
 - writes by demo users through the API (consultations by the firm, bids by the engineer: 409 is a
   business refusal, not an error);
 - unauthenticated POSTs (answered 401: they must not touch the database's write lock);
-while a side task samples `/healthz` every 200 ms. Prints the counts by status, p50/p95/max latency
+while another process samples `/healthz` every 200 ms (its own event loop: the burst's client loop is
+busy enough to add seconds of its own to anything it times). Prints the counts by status, p50/p95/max latency
 per kind and the slowest healthz. Bounded: each kind sends its count once, every request has a
 client timeout, the sampler stops when the burst is over. Refuses any host but loopback.
 """
@@ -18,6 +19,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import signal
+import sys
 import time
 from collections import Counter, defaultdict
 from urllib.parse import urlparse
@@ -59,20 +62,25 @@ class Tally:
         return out
 
 
-async def sample_health(client: httpx.AsyncClient, tally: Tally, done: asyncio.Event, interval: float) -> None:
-    while not done.is_set():
-        await tally.call("healthz", client.get("/healthz", timeout=10))
-        try:
-            await asyncio.wait_for(done.wait(), timeout=interval)
-        except TimeoutError:
-            pass
+async def sample_health(base: str, seconds: float, interval: float) -> None:
+    """The sampler process: GET /healthz every interval for at most seconds; prints its Tally as JSON."""
+    tally = Tally()
+    stop_at = time.monotonic() + seconds
+    stopped = []
+    signal.signal(signal.SIGTERM, lambda *_: stopped.append(True))  # the burst is over
+    async with httpx.AsyncClient(base_url=base, timeout=10) as client:
+        while time.monotonic() < stop_at and not stopped:
+            await tally.call("healthz", client.get("/healthz"))
+            await asyncio.sleep(interval)
+    print(json.dumps(tally.report()))
 
 
 async def run(args) -> dict:
     if urlparse(args.base).hostname not in LOOPBACK:
         raise SystemExit("load tests target loopback only")
     total = args.searches + args.matches + args.writes + args.anon_posts + 10
-    limits = httpx.Limits(max_connections=total, max_keepalive_connections=total)
+    # A fresh connection per request: no keep-alive connection closed by the server under the client's feet.
+    limits = httpx.Limits(max_connections=total, max_keepalive_connections=0)
     async with httpx.AsyncClient(base_url=args.base, timeout=args.timeout, limits=limits) as client:
         firm = await login(client, args.user, args.password)
         engineer = await login(client, args.engineer, args.password)
@@ -101,14 +109,16 @@ async def run(args) -> dict:
         for i in range(args.anon_posts):
             requests.append(("anon_post", client.post("/api/v1/consultations",
                                                       json={"title": f"匿名 {i}", "description": "未登录的写入请求"})))
-        done = asyncio.Event()
-        sampler = asyncio.create_task(sample_health(client, tally, done, args.health_interval))
+        sampler = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bench.attack", "--base", args.base, "--sample-health", str(args.timeout + 30),
+            "--health-interval", str(args.health_interval), stdout=asyncio.subprocess.PIPE)
         started = time.monotonic()
         await asyncio.gather(*[tally.call(name, request) for name, request in requests])
         elapsed = time.monotonic() - started
-        done.set()
-        await sampler
+        sampler.terminate()
+        output, _ = await sampler.communicate()
     result = tally.report()
+    result.update(json.loads(output or b"{}"))
     result["elapsed_s"] = round(elapsed, 1)
     return result
 
@@ -125,7 +135,14 @@ def main() -> None:
     parser.add_argument("--user", default="demo_sme")
     parser.add_argument("--engineer", default="demo_engineer")
     parser.add_argument("--password", default="demo2026")
+    parser.add_argument("--sample-health", type=float, default=0, metavar="SECONDS",
+                        help="(internal) be the healthz sampler process for at most SECONDS")
     args = parser.parse_args()
+    if args.sample_health:
+        if urlparse(args.base).hostname not in LOOPBACK:
+            raise SystemExit("load tests target loopback only")
+        asyncio.run(sample_health(args.base, min(args.sample_health, 600), args.health_interval))
+        return
     for name in (args.searches, args.matches, args.writes, args.anon_posts):
         if not 0 <= name <= 1000:
             raise SystemExit("each count must be between 0 and 1000")
