@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     secure_cookies: bool = False
     base_url: str = "http://127.0.0.1:8000"
     log_sql: bool = False
+    # database connections per process: the pool, the request slots and the worker threads follow it
+    # (core/concurrency.py); under gunicorn on PostgreSQL workers x (this + 5) must fit max_connections
+    db_connections: int = Field(default=10, ge=1, le=200)
     extra: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")

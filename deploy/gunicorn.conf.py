@@ -3,7 +3,10 @@
 import multiprocessing
 import os
 
-from core.db import session_scope
+from sqlalchemy import text
+
+from core.db import POOL_OVERFLOW, get_engine, session_scope
+from core.settings import get_settings
 from core.templating import environment
 from matching.service import warm_up
 
@@ -17,6 +20,26 @@ max_requests = 20000  # recycle workers to bound memory growth (each restart rel
 max_requests_jitter = 500
 forwarded_allow_ips = os.environ.get("XIECHUANG_TRUSTED_PROXIES", "127.0.0.1")
 accesslog = "-"
+
+
+def on_starting(server):
+    """On PostgreSQL, refuse to start more workers than the server has connections for: each worker
+    opens up to XIECHUANG_DB_CONNECTIONS + POOL_OVERFLOW (+ 2 for /healthz) connections."""
+    settings = get_settings()
+    if not settings.database_url.startswith("postgresql"):
+        return
+    per_worker = settings.db_connections + POOL_OVERFLOW + 2
+    try:
+        with get_engine().connect() as conn:
+            limit = int(conn.execute(text("SHOW max_connections")).scalar_one())
+    except Exception:  # noqa: BLE001 - the database may still be starting; the workers retry
+        server.log.warning("could not read PostgreSQL max_connections; not checking the pool size")
+        return
+    finally:
+        get_engine().dispose()  # the master keeps no connection for its forks
+    if workers * per_worker > limit - 3:  # PostgreSQL keeps 3 for superusers
+        raise SystemExit(f"{workers} workers x {per_worker} connections > PostgreSQL max_connections={limit}: "
+                         "lower XIECHUANG_WORKERS or XIECHUANG_DB_CONNECTIONS")
 
 
 def post_worker_init(worker):

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query
 
 from accounts import policy
 from accounts.deps import CurrentUser, current_user
+from core.concurrency import queued
 from core.db import SessionDep
 from marketplace.challenges.deps import ChallengeDep
 from marketplace.challenges.visibility import details_allowed
@@ -21,6 +22,7 @@ Top = Annotated[int, Query(ge=1, le=service.MAX_TOP, description="返回条数")
 
 
 @router.get("/challenges/{challenge_id}/matches")
+@queued
 def challenge_matches(challenge: ChallengeDep, user: CurrentUser, session: SessionDep, top: Top = 10) -> dict:
     """Ranked engineers for a challenge (same body as `xiechuang match --json`)."""
     policy.require(details_allowed(session, challenge, user), "签署保密协议后方可查看该榜单")

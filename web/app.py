@@ -6,13 +6,14 @@ import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from anyio import move_on_after, to_thread
 from fastapi import BackgroundTasks, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import text
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
@@ -20,10 +21,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from accounts import pages as account_pages
 from accounts import router as account_api
+from accounts.deps import OptionalUser
 from centers import gov_pages, report_pages
 from centers import pages as center_pages
 from centers import router as center_api
-from core.db import SAFE_METHODS, get_engine
+from core.concurrency import limiters
+from core.db import SAFE_METHODS, SessionDep, ping, take_write_lock
 from core.errors import AppError
 from core.settings import get_settings
 from core.templating import render
@@ -156,10 +159,31 @@ async def mail_after_commit(request: Request, tasks: BackgroundTasks) -> None:
         tasks.add_task(send_outbox)
 
 
+async def writer_once_signed_in(request: Request, session: SessionDep, user: OptionalUser) -> None:
+    """A request that may write becomes the database's writer once it is signed in, before its other
+    dependencies load what it writes. An anonymous one (401 to come, or a sign-in) never takes the lock."""
+    if request.method not in SAFE_METHODS and user is not None:
+        await take_write_lock(session)
+
+
+BUSY_SECONDS = 2
+BUSY_MESSAGES = {PoolTimeout: "当前访问人数较多，请稍后重试", OperationalError: "数据正在被其他操作写入，请稍后重试"}
+HEALTH_SECONDS = 1.5
+
+
+def is_busy(exc: Exception) -> bool:
+    """A pool checkout that timed out, or SQLite's lock still held after the busy timeout."""
+    if isinstance(exc, PoolTimeout):
+        return True
+    message = str(getattr(exc, "orig", exc)).lower()
+    return "database is locked" in message or "database is busy" in message or "database table is locked" in message
+
+
 @asynccontextmanager
 async def lifespan(app: FastAPI):
     settings = get_settings()
     settings.resolved_secret()  # production refuses to start without a real secret
+    limiters()  # size the worker threads with the pool before the first request
     yield
 
 
@@ -228,19 +252,32 @@ def create_app() -> FastAPI:
         # An id or number beyond what the database column holds (e.g. 10**30 in a path).
         return _error_response(request, 422, {"detail": "数值超出允许范围", "code": "invalid"})
 
+    @app.exception_handler(PoolTimeout)
+    @app.exception_handler(OperationalError)
+    async def busy(request: Request, exc: Exception):
+        if not is_busy(exc):
+            return await unexpected(request, exc)
+        log.warning("busy on %s %s: %s", request.method, request.url.path, exc)
+        message = BUSY_MESSAGES[PoolTimeout if isinstance(exc, PoolTimeout) else OperationalError]
+        reply = _error_response(request, 503, {"detail": message, "code": "busy"})
+        reply.headers["Retry-After"] = str(BUSY_SECONDS)
+        return reply
+
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception):
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return _error_response(request, 500, {"detail": "服务器内部错误，已记录，请稍后重试"})
 
     @app.get("/healthz", tags=["system"])
-    def healthz():
-        try:
-            with get_engine().connect() as conn:
-                conn.execute(text("SELECT 1"))
-        except Exception:  # the database is down or restarting
-            return JSONResponse({"status": "unavailable"}, status_code=503)
-        return {"status": "ok"}
+    async def healthz():
+        """Its own connection and threads: answers within HEALTH_SECONDS whatever the requests do."""
+        with move_on_after(HEALTH_SECONDS):
+            try:
+                await to_thread.run_sync(ping, limiter=limiters().health, abandon_on_cancel=True)
+            except Exception:  # the database is down or restarting
+                return JSONResponse({"status": "unavailable"}, status_code=503)
+            return {"status": "ok"}
+        return JSONResponse({"status": "busy"}, status_code=503, headers={"Retry-After": str(BUSY_SECONDS)})
 
     @app.get("/hello", include_in_schema=False)
     def hello() -> Response:
@@ -252,5 +289,5 @@ def create_app() -> FastAPI:
     app.state.page_context = nav_context  # every page's navigation (core/templating.py)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in ROUTERS:
-        app.include_router(router, dependencies=[Depends(mail_after_commit)])
+        app.include_router(router, dependencies=[Depends(writer_once_signed_in), Depends(mail_after_commit)])
     return app

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from accounts import policy
 from accounts.deps import CurrentUser, OptionalUser
 from accounts.models import User
+from core.concurrency import queued
 from core.csrf import verify_csrf
 from core.db import SessionDep
 from core.errors import AppError, Forbidden, NotFound
@@ -53,6 +54,7 @@ EngineerDep = Annotated[Engineer, Depends(engineer_or_404)]
 # ---------------------------------------------------------------- the hall
 
 @router.get("/challenges")
+@queued
 def challenge_hall(request: Request, session: SessionDep, user: OptionalUser):
     params = request.query_params
     ctx = views.hall(session, query=page_forms.parse_hall(params), params=params, user=user)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, File, Query, UploadFile
 from fastapi.responses import Response
 
 from accounts.deps import CurrentUser, current_user
+from core.concurrency import queued
 from core.csrf import verify_csrf_for_cookie_auth
 from core.db import SessionDep
 from core.errors import NotFound
@@ -45,6 +46,7 @@ ERRORS = {401: {"description": "未登录"}, 403: {"description": "无权操作"
 # ---------------------------------------------------------------- challenges
 
 @router.get("/challenges", response_model=ChallengePage, responses=ERRORS)
+@queued
 def list_challenges(session: SessionDep, user: CurrentUser, q: str = Query("", max_length=100),
                     status: str = Query("", max_length=16), kind: str = Query("", max_length=12),
                     field: str = Query("", max_length=40), region: str = Query("", max_length=20),
